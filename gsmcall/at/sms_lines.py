@@ -1,0 +1,45 @@
+"""Parsers for the SMS-related lines a modem prints (PDU mode, AT+CMGF=0).
+
+Vendors differ in small ways: quoted, unquoted or empty storage names and
+alpha fields, extra trailing fields (SIM800 "MMS PUSH"), spacing after the
+colon, and three spellings of "storage full". Each parser accepts all the
+variants listed in the AT reference (atcommands.md section 4) and returns None/False for anything else, so the
+caller can try them in turn on every line. Surrounding white space
+(including the CR of CRLF) is ignored.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ALPHA = r'(?:"[^"]*"|[^,"]*)'
+_CMTI = re.compile(r'\+CMTI:\s*(?:"([^"]*)"|([A-Za-z_]*))\s*,\s*(\d+)\s*(?:,.*)?')
+_CMGR = re.compile(rf"\+CMGR:\s*(\d+)\s*,\s*{_ALPHA}\s*,\s*(\d+)")
+_CMGL = re.compile(rf"\+CMGL:\s*(\d+)\s*,\s*(\d+)\s*,\s*{_ALPHA}\s*,\s*(\d+)")
+_STORAGE_FULL = re.compile(r'\+SMS\s*FULL|\+QIND:\s*"smsfull"\s*(?:,.*)?|\^SMMEMFULL:.*', re.IGNORECASE)
+
+
+def parse_cmti(line: str) -> tuple[str, int] | None:
+    """``+CMTI: "SM",3`` -> ("SM", 3); an empty storage name gives ""."""
+    match = _CMTI.fullmatch(line.strip())
+    if match is None:
+        return None
+    quoted, bare, index = match.groups()
+    return (quoted if quoted is not None else bare), int(index)
+
+
+def parse_cmgr_header(line: str) -> tuple[int, int] | None:
+    """PDU-mode ``+CMGR: <stat>,[<alpha>],<length>`` -> (stat, TPDU length)."""
+    match = _CMGR.fullmatch(line.strip())
+    return None if match is None else (int(match[1]), int(match[2]))
+
+
+def parse_cmgl_header(line: str) -> tuple[int, int, int] | None:
+    """PDU-mode ``+CMGL: <index>,<stat>,[<alpha>],<length>`` -> (index, stat, length)."""
+    match = _CMGL.fullmatch(line.strip())
+    return None if match is None else (int(match[1]), int(match[2]), int(match[3]))
+
+
+def parse_storage_full(line: str) -> bool:
+    """True for the SIMCom, Quectel and Huawei "SMS storage is full" URCs."""
+    return _STORAGE_FULL.fullmatch(line.strip()) is not None
