@@ -1,0 +1,5 @@
+import sys
+
+from gsmcall.cli import main
+
+sys.exit(main())

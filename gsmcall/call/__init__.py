@@ -1,0 +1,1 @@
+"""Placing one call and telling what became of it."""

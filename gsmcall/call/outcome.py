@@ -1,0 +1,55 @@
+"""What became of one call, and the record kept of each attempt.
+
+``answered`` means the network connected the call: voicemail and announcements look the
+same at the AT level.  A later in-call step (ask for a key press, speak the alert) will
+add ``acknowledged`` without changing the others.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass
+
+
+class CallResult(enum.Enum):
+    ANSWERED = "answered"
+    BUSY = "busy"
+    NO_ANSWER = "no_answer"
+    REJECTED = "rejected"
+    UNREACHABLE = "unreachable"
+    FAILED = "failed"
+
+    @property
+    def reached_network(self) -> bool:
+        """False when the modem itself refused or errored: the number was not really rung."""
+        return self is not CallResult.FAILED
+
+
+@dataclass(frozen=True)
+class Attempt:
+    number: str
+    result: CallResult
+    alerting_after: float | None = None
+    answered_after: float | None = None
+    duration: float | None = None
+    detail: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["result"] = self.result.value
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> "Attempt":
+        return cls(
+            number=str(data["number"]),
+            result=CallResult(data["result"]),
+            alerting_after=_opt_float(data.get("alerting_after")),
+            answered_after=_opt_float(data.get("answered_after")),
+            duration=_opt_float(data.get("duration")),
+            detail=str(data.get("detail", "")),
+        )
+
+
+def _opt_float(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]

@@ -1,0 +1,158 @@
+"""The state machine of one outgoing call, fed events and the clock; no I/O.
+
+Ends are reported by several sources in a row (SIM800: ``+CLCC ...,6`` then ``BUSY``;
+SIM7600: ``+CLCC ...,6``, ``VOICE CALL: END``, ``NO CARRIER``).  The first may not carry
+the reason, so an end before an answer waits a short settle window for a more telling
+event before the result is fixed.  An answer, in contrast, is acted upon at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gsmcall.at.callstate import CallEvent, EndCause, Phase
+from gsmcall.at.results import FinalResult, ResultKind
+from gsmcall.call.outcome import Attempt, CallResult
+
+# How long to wait after an end without a reason for one with a reason.
+SETTLE_WINDOW = 0.4
+# [I] A network that drops a ringing call without saying why after this long has most
+# likely given up on it (no answer); sooner, the callee most likely declined.
+LONG_RING = 20.0
+
+_CAUSE_RESULT = {
+    EndCause.BUSY: CallResult.BUSY,
+    EndCause.NO_ANSWER: CallResult.NO_ANSWER,
+    EndCause.REJECTED: CallResult.REJECTED,
+    EndCause.UNREACHABLE: CallResult.UNREACHABLE,
+}
+_DIAL_RESULT = {
+    ResultKind.BUSY: CallResult.BUSY,
+    ResultKind.NO_ANSWER: CallResult.NO_ANSWER,
+    ResultKind.NO_CARRIER: CallResult.UNREACHABLE,
+    ResultKind.NO_DIALTONE: CallResult.FAILED,
+}
+
+
+@dataclass
+class CallTracker:
+    number: str
+    dialled_at: float
+    ring_timeout: float
+    alerting_at: float | None = None
+    answered_at: float | None = None
+    ended_at: float | None = None
+    result: CallResult | None = None
+    detail: str = ""
+    _end_causes: list[EndCause] | None = None
+    _settle_until: float | None = None
+    hung_up_by_us: bool = False
+
+    # --- inputs -------------------------------------------------------------------------
+    def on_dial_result(self, final: FinalResult, now: float) -> None:
+        """The final result of ``ATD<n>;`` itself."""
+        if final.ok:
+            return
+        self.detail = final.text
+        self.ended_at = now
+        self.result = _DIAL_RESULT.get(final.kind, CallResult.FAILED)
+
+    def on_event(self, event: CallEvent, now: float) -> None:
+        if self.ended_at is not None and self._settle_until is None:
+            return
+        if event.outgoing is False:
+            return  # an incoming call's events are not about our call
+        if event.phase is Phase.ALERTING and self.alerting_at is None and self.answered_at is None:
+            self.alerting_at = now
+        elif event.phase is Phase.ACTIVE and self.answered_at is None and self.ended_at is None:
+            self.answered_at = now
+            self.alerting_at = self.alerting_at or now
+            self.result = CallResult.ANSWERED
+        elif event.phase is Phase.ENDED:
+            self._on_end(event, now)
+
+    def on_snapshot(self, voice_calls_up: bool, now: float) -> None:
+        """A polled ``AT+CLCC`` with no voice call left means the call is over."""
+        if not voice_calls_up and self.ended_at is None:
+            self._on_end(CallEvent(Phase.ENDED, "poll"), now)
+
+    def on_hangup(self, now: float) -> None:
+        """We hung up: before an answer that is the ring timeout."""
+        self.hung_up_by_us = True
+        if self.result is None:
+            self.result = CallResult.NO_ANSWER
+            self.detail = f"no answer within {self.ring_timeout:g}s"
+        self._settle_until = None
+        self.ended_at = self.ended_at or now
+
+    def on_tick(self, now: float) -> None:
+        if self._settle_until is not None and now >= self._settle_until:
+            self._conclude()
+
+    # --- outputs ------------------------------------------------------------------------
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None
+
+    @property
+    def ended(self) -> bool:
+        return self.ended_at is not None and self._settle_until is None
+
+    def ring_deadline(self) -> float:
+        return self.dialled_at + self.ring_timeout
+
+    def next_deadline(self) -> float | None:
+        if self._settle_until is not None:
+            return self._settle_until
+        if self.answered_at is None and self.ended_at is None:
+            return self.ring_deadline()
+        return None
+
+    def attempt(self, now: float) -> Attempt:
+        end = self.ended_at or now
+        return Attempt(
+            number=self.number,
+            result=self.result or CallResult.FAILED,
+            alerting_after=_since(self.dialled_at, self.alerting_at),
+            answered_after=_since(self.dialled_at, self.answered_at),
+            duration=_since(self.answered_at, end) if self.answered_at is not None else None,
+            detail=self.detail,
+        )
+
+    # --- internals ----------------------------------------------------------------------
+    def _on_end(self, event: CallEvent, now: float) -> None:
+        if self.ended_at is None:
+            self.ended_at = now
+            if self.answered_at is not None:
+                return  # answered, then the far end or the network hung up: still answered
+            self._end_causes = []
+            self._settle_until = now + SETTLE_WINDOW
+        if self._end_causes is None:
+            return
+        self._end_causes.append(event.cause)
+        if event.conclusive:
+            self._conclude()
+
+    def _conclude(self) -> None:
+        causes = self._end_causes or []
+        self._settle_until = None
+        for cause in causes:
+            if cause in _CAUSE_RESULT:
+                self.result = _CAUSE_RESULT[cause]
+                self.detail = self.detail or cause.value
+                return
+        if self.alerting_at is None:
+            self.result = CallResult.UNREACHABLE
+            self.detail = "ended before ringing"
+        elif (self.ended_at or 0.0) - self.alerting_at >= LONG_RING:
+            self.result = CallResult.NO_ANSWER
+            self.detail = "network ended the ringing call"
+        else:
+            self.result = CallResult.REJECTED
+            self.detail = "ended while ringing"
+
+
+def _since(start: float | None, end: float | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return round(end - start, 3)

@@ -1,0 +1,269 @@
+"""The loop that ties intake, escalation, the modem and the report together.
+
+One thread owns the modem: alerts and SMS commands take turns, so an SMS command waits
+for a running alert call and the other way round.  The idle wait is a wait on the modem's
+URC stream with the poll interval as its timeout, so a ``+CMTI`` is acted upon at once
+and nothing is polled faster than it needs to be.  Faults are handled where they belong:
+an endpoint fault is retried with back-off; a modem fault closes the port, reopens it with
+back-off, re-initialises it and resumes the unfinished alert from the journal.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from gsmcall.alerts import Alert, AlertClient, EndpointError
+from gsmcall.at.sms_lines import parse_cmti, parse_storage_full
+from gsmcall.backoff import Backoff, HealthLog
+from gsmcall.call.dialer import CallTiming, hang_up_all, place_call
+from gsmcall.call.outcome import Attempt
+from gsmcall.config import Settings
+from gsmcall.escalation import Escalation
+from gsmcall.journal import Journal
+from gsmcall.modem.channel import LOST, AtChannel, Signal, UrcStream
+from gsmcall.modem.errors import FatalModemError, ModemError
+from gsmcall.modem.setup import ModemInfo, initialise
+from gsmcall.sms.inbox import SmsInbox
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_MODEM = 3
+EXIT_ENDPOINT = 4
+
+HEALTH_PROBE_EVERY = 60.0
+# [I] A modem that prints its power-on URC after we initialised it has restarted.
+RESTART_MARKERS = frozenset({"RDY"})
+CALLBACK_RETRY_BASE = 5.0
+CALLBACK_RETRY_CAP = 600.0
+
+
+class Daemon:
+    def __init__(self, settings: Settings, once: bool = False) -> None:
+        self.settings = settings
+        self.once = once
+        self.stop = threading.Event()
+        self.channel = AtChannel(settings.modem.port, settings.modem.baudrate, settings.modem.command_timeout)
+        self.journal = Journal(settings.state.dir)
+        self.client = AlertClient(settings.alerts)
+        self.info: ModemInfo | None = None
+        self.escalation = Escalation(self.journal, self._dial, settings.calls.gap, self.stop)
+        self.inbox = SmsInbox(self.channel, settings.sms, self.journal, self._dial)
+        self._endpoint_health = HealthLog("alert endpoint", log)
+        self._modem_health = HealthLog("modem", log)
+        self._poll_backoff = Backoff(min(2.0, settings.alerts.poll_interval), 300.0)
+        self._modem_backoff = Backoff(1.0, 30.0)
+        self._callback_backoff = Backoff(CALLBACK_RETRY_BASE, CALLBACK_RETRY_CAP)
+        self._sms_indications: list[int] = []
+        self._sweep_needed = False
+        self._connected_at = 0.0
+
+    def request_stop(self) -> None:
+        """Called from a signal handler: finish or cut the current call, then exit 0."""
+        self.stop.set()
+        self.channel.interrupt()
+
+    # --- entry points --------------------------------------------------------------------
+    def run(self) -> int:
+        try:
+            with self.channel.subscribe() as urcs:
+                return self._run_once(urcs) if self.once else self._run_forever(urcs)
+        except FatalModemError as exc:
+            log.error("%s", exc)
+            return EXIT_MODEM
+        finally:
+            self._shutdown()
+
+    def _run_once(self, urcs: UrcStream) -> int:
+        try:
+            self._connect()
+        except ModemError as exc:
+            log.error("modem unavailable: %s", exc)
+            return EXIT_MODEM
+        code = EXIT_OK
+        try:
+            if not self._deliver_callbacks():
+                code = EXIT_ENDPOINT
+            self._handle_sms(urcs)  # the messages stored while we were down
+            if not self._resume_alert():
+                return EXIT_OK
+            try:
+                alert = self.client.poll()
+            except EndpointError as exc:
+                log.error("alert endpoint: %s", exc)
+                return EXIT_ENDPOINT
+            if alert is None:
+                log.info("no alert")
+            else:
+                self._take_alert(alert)
+            if not self._deliver_callbacks():
+                code = EXIT_ENDPOINT
+            self._handle_sms(urcs)
+        except ModemError as exc:
+            log.error("modem fault: %s; the alert stays journaled and resumes on the next run", exc)
+            return EXIT_MODEM
+        return code
+
+    def _run_forever(self, urcs: UrcStream) -> int:
+        next_poll = 0.0
+        last_traffic = time.monotonic()
+        while not self.stop.is_set():
+            if self.info is None and not self._reconnect():
+                continue
+            try:
+                self._deliver_callbacks()
+                self._handle_sms(urcs)
+                if not self._resume_alert():
+                    continue
+                now = time.monotonic()
+                if now >= next_poll:
+                    next_poll = now + self._poll()
+                    last_traffic = time.monotonic()
+                    continue
+                if time.monotonic() - last_traffic >= HEALTH_PROBE_EVERY:
+                    self._probe()
+                    last_traffic = time.monotonic()
+                self.inbox.expire()
+                self._idle_wait(urcs, min(next_poll, self._callback_due(), last_traffic + HEALTH_PROBE_EVERY))
+            except ModemError as exc:
+                self._modem_down(str(exc))
+        return EXIT_OK
+
+    # --- pieces --------------------------------------------------------------------------
+    def _connect(self) -> None:
+        self.channel.close()
+        self.channel.open()
+        self.info = initialise(self.channel, self.settings.modem, self.settings.sms.enabled)
+        self._connected_at = time.monotonic()
+        self._sweep_needed = self.settings.sms.enabled
+
+    def _reconnect(self) -> bool:
+        try:
+            self._connect()
+        except ModemError as exc:
+            self._modem_health.failed(str(exc))
+            self.stop.wait(self._modem_backoff.next_delay())
+            return False
+        self._modem_health.succeeded()
+        self._modem_backoff.reset()
+        return True
+
+    def _modem_down(self, reason: str) -> None:
+        self._modem_health.failed(reason)
+        self.info = None
+        self.channel.close()
+
+    def _probe(self) -> None:
+        """The idle health check: one ``AT`` a minute, so a dead modem is noticed."""
+        if not self.channel.command("AT").ok:
+            raise ModemError("modem answered the health probe with an error")
+
+    def _dial(self, number: str) -> Attempt:
+        assert self.info is not None
+        timing = CallTiming(self.settings.calls.ring_timeout, self.settings.calls.hold)
+        return place_call(self.channel, self.info.profile, number, timing, self.stop)
+
+    def _resume_alert(self) -> bool:
+        """Finish an alert left unfinished by a crash or a fault; False when stopping."""
+        progress = self.journal.unfinished_alert()
+        if progress is None:
+            return True
+        finished = self.escalation.run(progress.mid, progress.phones)
+        if finished:
+            self._deliver_callbacks()
+        return finished
+
+    def _poll(self) -> float:
+        """Poll the endpoint once and handle what it gives; returns seconds to the next poll."""
+        try:
+            alert = self.client.poll()
+        except EndpointError as exc:
+            self._endpoint_health.failed(str(exc))
+            return self._poll_backoff.next_delay() + 1.0
+        self._endpoint_health.succeeded()
+        self._poll_backoff.reset()
+        if alert is not None:
+            self._take_alert(alert)
+            return 0.0
+        return self.settings.alerts.poll_interval
+
+    def _take_alert(self, alert: Alert) -> None:
+        state = self.journal.callback_state(alert.mid)
+        if state == "delivered":
+            # The endpoint offers an alert we reported: our POST may have been lost on its
+            # side.  Report again; never ring again.
+            log.warning("alert %s was already rung and reported; posting its result again", alert.mid)
+            self.journal.requeue_callback(alert.mid, time.time())
+        elif state == "pending":
+            log.info("alert %s was already rung; its result is still being delivered", alert.mid)
+        else:
+            self.escalation.run(alert.mid, alert.phones)
+        self._deliver_callbacks()
+
+    def _deliver_callbacks(self) -> bool:
+        """Post every due callback; True when none is left pending."""
+        for callback in self.journal.pending_callbacks(time.time()):
+            try:
+                self.client.post_result(callback.mid, callback.resp, callback.body.get("attempts", []))
+            except EndpointError as exc:
+                delay = self._callback_backoff.next_delay() + 1.0
+                self.journal.callback_failed(callback.mid, time.time() + delay)
+                self._endpoint_health.failed(f"callback for {callback.mid} not delivered ({exc})")
+                continue
+            self._callback_backoff.reset()
+            self._endpoint_health.succeeded()
+            self.journal.callback_delivered(callback.mid)
+            log.info("alert %s reported: %s", callback.mid,
+                     f"answered by {callback.resp}" if callback.resp else "nobody answered")
+        return self.journal.next_callback_due() is None
+
+    def _callback_due(self) -> float:
+        due = self.journal.next_callback_due()
+        return float("inf") if due is None else time.monotonic() + max(0.0, due - time.time())
+
+    def _idle_wait(self, urcs: UrcStream, until: float) -> None:
+        item = urcs.get(until - time.monotonic())
+        while item is not None:
+            self._on_urc(*item)
+            item = urcs.get(0)  # drain what else arrived together
+
+    def _on_urc(self, arrived: float, payload: str | Signal) -> None:
+        stale = arrived < self._connected_at  # from before the last (re)initialisation
+        if isinstance(payload, Signal):
+            if payload is LOST and not stale:
+                raise ModemError("modem port lost")
+            return
+        cmti = parse_cmti(payload)
+        if cmti is not None:
+            self._sms_indications.append(cmti[1])
+        elif parse_storage_full(payload):
+            log.warning("the modem's SMS storage is full; sweeping it")
+            self._sweep_needed = True
+        elif payload in RESTART_MARKERS and not stale:
+            raise ModemError(f"modem restarted ({payload}); re-initialising")
+
+    def _handle_sms(self, urcs: UrcStream) -> None:
+        """Act on the SMS that arrived, including those that came during a call."""
+        if not self.settings.sms.enabled:
+            return
+        item = urcs.get(0)
+        while item is not None:
+            self._on_urc(*item)
+            item = urcs.get(0)
+        if self._sweep_needed:
+            self._sweep_needed = False
+            self.inbox.sweep()
+        while self._sms_indications and not self.stop.is_set():
+            self.inbox.on_indication(self._sms_indications.pop(0))
+
+    def _shutdown(self) -> None:
+        if self.info is not None and self.channel.is_open:
+            try:
+                hang_up_all(self.channel, self.info.profile)
+            except ModemError as exc:
+                log.warning("at exit: %s", exc)
+        self.channel.close()
+        self.client.close()
+        self.journal.close()

@@ -1,0 +1,76 @@
+"""Ring an alert's numbers in order until someone answers; journal every step.
+
+The list is the escalation plan: a number may appear again to ring that person again.
+Each attempt is journaled the moment it ends, so after a crash the list resumes at the
+number that was ringing.  A modem fault is not "nobody answered": it raises, leaves the
+alert unfinished in the journal, and the numbers not yet rung are rung after recovery.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from gsmcall.call.outcome import Attempt, CallResult
+from gsmcall.journal import Journal
+from gsmcall.modem.errors import ModemError
+
+log = logging.getLogger(__name__)
+
+# A number the modem refuses this many times in a row (ERROR to ATD while the modem is
+# otherwise healthy) is recorded as failed so one bad entry cannot stall the whole list.
+MAX_FAILURES_PER_NUMBER = 3
+
+Dial = Callable[[str], Attempt]
+
+
+class Escalation:
+    def __init__(self, journal: Journal, dial: Dial, gap: float, stop: threading.Event) -> None:
+        self._journal = journal
+        self._dial = dial
+        self._gap = gap
+        self._stop = stop
+        self._failures: dict[tuple[str, int], int] = {}
+
+    def run(self, mid: str, phones: tuple[str, ...]) -> bool:
+        """Ring from where this alert stands; True when it finished (callback queued).
+
+        Returns False when asked to stop between or during calls; raises ModemError when
+        the modem failed.  Either way the journal holds the progress so far."""
+        progress = self._journal.start_alert(mid, phones)
+        phones = progress.phones
+        if progress.next_index:
+            log.info("alert %s: resuming at number %d of %d", mid, progress.next_index + 1, len(phones))
+        else:
+            log.info("alert %s: %d numbers to ring", mid, len(phones))
+        for index in range(progress.next_index, len(phones)):
+            if self._stop.is_set():
+                return False
+            if index > progress.next_index and self._stop.wait(self._gap):
+                return False
+            number = phones[index]
+            attempt = self._dial(number)
+            if self._stop.is_set() and attempt.result is not CallResult.ANSWERED:
+                # We cut the call short to shut down: it was not really rung; ring it after restart.
+                log.info("alert %s: stopped while ringing %s", mid, number)
+                return False
+            if attempt.result is CallResult.FAILED and not self._give_up_on(mid, index):
+                raise ModemError(f"the modem could not dial {number}: {attempt.detail}")
+            self._journal.record_attempt(mid, attempt.to_json())
+            log.info(
+                "alert %s: %s %s%s", mid, number, attempt.result.value,
+                f" ({attempt.detail})" if attempt.detail else "",
+            )
+            if attempt.result is CallResult.ANSWERED:
+                self._journal.finish_alert(mid, number)
+                log.info("alert %s: answered by %s", mid, number)
+                return True
+        self._journal.finish_alert(mid, None)
+        log.warning("alert %s: nobody answered (%d calls)", mid, len(phones))
+        return True
+
+    def _give_up_on(self, mid: str, index: int) -> bool:
+        key = (mid, index)
+        self._failures[key] = self._failures.get(key, 0) + 1
+        return self._failures[key] >= MAX_FAILURES_PER_NUMBER

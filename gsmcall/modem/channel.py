@@ -1,0 +1,212 @@
+"""The AT channel: one serial port, one reader thread, one command at a time.
+
+The reader thread is the only place that reads the port.  It feeds bytes to the pure
+``AtProtocol``, completes the waiting command, and copies every URC to each subscriber's
+queue, so a caller waits on a queue (an event) rather than sleeping and polling.  The
+thread survives any byte sequence (decoding replaces what is not UTF-8); a vanished port
+ends it and wakes every waiter with ``ModemGone``.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import serial
+
+from gsmcall.at.protocol import AtProtocol, Command, Completed, Response, SendPayload, Urc
+from gsmcall.modem.errors import CommandTimeout, ModemGone, PortBusy
+from gsmcall.modem.portlock import describe_holders
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A marker put on subscriber queues: the port was lost, or the daemon must stop."""
+
+    reason: str
+
+
+LOST = Signal("lost")
+INTERRUPTED = Signal("interrupted")
+
+
+class UrcStream:
+    """A subscriber's view of the URCs, in arrival order, with their arrival times."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[tuple[float, str | Signal]] = queue.Queue()
+
+    def put(self, item: str | Signal) -> None:
+        self._queue.put((time.monotonic(), item))
+
+    def get(self, timeout: float | None) -> tuple[float, str | Signal] | None:
+        """The next URC, or None when ``timeout`` passes first."""
+        try:
+            return self._queue.get(timeout=None if timeout is None else max(0.0, timeout))
+        except queue.Empty:
+            return None
+
+
+class AtChannel:
+    def __init__(self, port: str, baudrate: int = 115200, default_timeout: float = 5.0) -> None:
+        self.port = port
+        self.baudrate = baudrate
+        self.default_timeout = default_timeout
+        self._serial: serial.Serial | None = None
+        self._protocol = AtProtocol()
+        self._state_lock = threading.Lock()
+        self._command_lock = threading.Lock()
+        self._done = threading.Condition(self._state_lock)
+        self._response: Response | None = None
+        self._streams: list[UrcStream] = []
+        self._reader: threading.Thread | None = None
+        self._lost = threading.Event()
+
+    # --- lifecycle -----------------------------------------------------------------------
+    def open(self) -> None:
+        try:
+            ser = serial.Serial(self.port, self.baudrate, timeout=None, exclusive=True)
+        except serial.SerialException as exc:
+            if "lock" in str(exc).lower():
+                raise PortBusy(f"{self.port} is held by another program: {describe_holders(self.port)}") from exc
+            raise ModemGone(f"cannot open {self.port}: {exc}") from exc
+        except OSError as exc:
+            raise ModemGone(f"cannot open {self.port}: {exc}") from exc
+        with self._state_lock:
+            self._protocol.reset()
+            self._response = None
+            self._serial = ser
+            self._lost.clear()
+        self._reader = threading.Thread(target=self._read_loop, args=(ser,), name="at-reader", daemon=True)
+        self._reader.start()
+        log.debug("opened %s", self.port)
+
+    def close(self) -> None:
+        with self._state_lock:
+            ser, self._serial = self._serial, None
+        if ser is None:
+            return
+        try:
+            ser.cancel_read()
+            ser.close()
+        except (OSError, serial.SerialException) as exc:
+            log.debug("closing %s: %s", self.port, exc)
+        if self._reader is not None and self._reader is not threading.current_thread():
+            self._reader.join(timeout=2)
+
+    @property
+    def is_open(self) -> bool:
+        return self._serial is not None and not self._lost.is_set()
+
+    # --- commands ------------------------------------------------------------------------
+    def command(self, text: str, timeout: float | None = None, payload: str | None = None) -> Response:
+        """Send one command and return its response (whatever its final result).
+
+        Raises ``CommandTimeout`` when no final result comes in time and ``ModemGone``
+        when the port is lost before or during the command.
+        """
+        command = Command(text, timeout if timeout is not None else self.default_timeout, payload)
+        with self._command_lock:
+            with self._state_lock:
+                ser = self._serial
+                if ser is None or self._lost.is_set():
+                    raise ModemGone(f"{self.port} is not open")
+                self._response = None
+                data = self._protocol.start(command)
+            log.debug("AT> %s", text)
+            self._write(ser, data)
+            deadline = time.monotonic() + command.timeout
+            with self._done:
+                while self._response is None:
+                    if self._lost.is_set():
+                        self._protocol.abandon()
+                        raise ModemGone(f"{self.port} vanished during {text}")
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        lines = self._protocol.abandon()
+                        log.debug("AT timeout %s (got %s)", text, lines)
+                        raise CommandTimeout(text, command.timeout, lines)
+                    self._done.wait(remaining)
+                response, self._response = self._response, None
+            return response
+
+    # --- URCs ----------------------------------------------------------------------------
+    @contextmanager
+    def subscribe(self) -> Iterator[UrcStream]:
+        stream = UrcStream()
+        with self._state_lock:
+            self._streams.append(stream)
+            if self._lost.is_set():
+                stream.put(LOST)
+        try:
+            yield stream
+        finally:
+            with self._state_lock:
+                self._streams.remove(stream)
+
+    def interrupt(self) -> None:
+        """Wake every subscriber (used by signal handlers to stop promptly)."""
+        self._broadcast(INTERRUPTED)
+
+    # --- internals -----------------------------------------------------------------------
+    def _write(self, ser: serial.Serial, data: bytes) -> None:
+        try:
+            ser.write(data)
+        except (OSError, serial.SerialException) as exc:
+            self._on_lost(f"write failed: {exc}")
+            raise ModemGone(f"{self.port}: write failed: {exc}") from exc
+
+    def _read_loop(self, ser: serial.Serial) -> None:
+        while True:
+            try:
+                data = ser.read(max(1, ser.in_waiting))
+            except (OSError, serial.SerialException, TypeError, AttributeError) as exc:
+                # TypeError/AttributeError: pyserial's own internals after close().
+                if self._serial is ser:
+                    self._on_lost(str(exc))
+                return
+            if not data:
+                if self._serial is not ser:
+                    return
+                continue
+            self._on_bytes(ser, data)
+
+    def _on_bytes(self, ser: serial.Serial, data: bytes) -> None:
+        log.debug("AT< %r", data)
+        with self._state_lock:
+            events = self._protocol.receive(data)
+            for event in events:
+                if isinstance(event, Completed):
+                    self._response = event.response
+                    self._done.notify_all()
+                elif isinstance(event, Urc):
+                    for stream in self._streams:
+                        stream.put(event.text)
+        for event in events:
+            if isinstance(event, SendPayload):
+                try:
+                    ser.write(event.data)
+                except (OSError, serial.SerialException) as exc:
+                    self._on_lost(f"write failed: {exc}")
+
+    def _on_lost(self, reason: str) -> None:
+        if self._lost.is_set():
+            return
+        log.warning("modem port %s lost: %s", self.port, reason)
+        with self._state_lock:
+            self._lost.set()
+            self._done.notify_all()
+        self._broadcast(LOST)
+
+    def _broadcast(self, signal: Signal) -> None:
+        with self._state_lock:
+            streams = list(self._streams)
+        for stream in streams:
+            stream.put(signal)

@@ -1,0 +1,28 @@
+"""Modem failures, by what the daemon must do about them."""
+
+from __future__ import annotations
+
+
+class ModemError(Exception):
+    """Something is wrong with the modem; the daemon re-initialises it and carries on."""
+
+
+class ModemGone(ModemError):
+    """The serial port vanished or cannot be opened (USB re-enumeration, unplug)."""
+
+
+class CommandTimeout(ModemError):
+    """A command got no final result in time; ``lines`` holds what did arrive."""
+
+    def __init__(self, command: str, timeout: float, lines: tuple[str, ...] = ()) -> None:
+        super().__init__(f"{command} got no answer within {timeout:g}s")
+        self.command = command
+        self.lines = lines
+
+
+class PortBusy(ModemGone):
+    """Another process holds the port."""
+
+
+class FatalModemError(Exception):
+    """Retrying cannot help (wrong SIM PIN, PUK needed): exit and tell the operator."""

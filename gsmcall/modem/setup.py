@@ -1,0 +1,177 @@
+"""Bring a modem from power-up state to ready: awake, quiet, unlocked, registered, profiled.
+
+Every family boots with echo on and some print their boot URCs late, so the sequence is
+defensive: ``AT`` until ``OK``, ``ATE0``, verbose errors, SIM PIN once (a wrong PIN is never
+retried: three wrong tries lock the SIM), a bounded wait for the network, then the
+profile's own commands.  Waits are on the URC stream, so a ``+CREG``/``+CPIN`` URC ends
+them early instead of a fixed sleep.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass
+
+from gsmcall.config import ModemSettings
+from gsmcall.modem.channel import LOST, AtChannel, UrcStream
+from gsmcall.modem.errors import CommandTimeout, FatalModemError, ModemError, ModemGone
+from gsmcall.modem.profiles import PROFILES, Profile, identify
+
+log = logging.getLogger(__name__)
+
+WAKE_ATTEMPTS = 10
+WAKE_TIMEOUT = 1.0
+SIM_WAIT = 30.0
+REGISTRATION_WAIT = 90.0
+RECHECK_EVERY = 2.0
+SMS_SETUP_ATTEMPTS = 5
+
+_REGISTERED = {1, 5}
+_REG_STATES = {0: "not registered", 1: "home", 2: "searching", 3: "denied", 4: "unknown", 5: "roaming"}
+
+
+@dataclass(frozen=True)
+class ModemInfo:
+    manufacturer: str
+    model: str
+    revision: str
+    profile: Profile
+    registration: str
+
+
+def initialise(channel: AtChannel, settings: ModemSettings, sms_enabled: bool) -> ModemInfo:
+    with channel.subscribe() as urcs:
+        _wake(channel)
+        channel.command("ATE0")
+        _optional(channel, "AT+CMEE=2")
+        _unlock_sim(channel, urcs, settings.pin)
+        manufacturer = _ident(channel, "AT+CGMI")
+        model = _ident(channel, "AT+CGMM")
+        revision = _ident(channel, "AT+CGMR")
+        profile = identify(manufacturer, model) if settings.profile == "auto" else PROFILES[settings.profile]
+        log.info("modem %s %s (%s), profile %s", manufacturer or "?", model or "?", revision or "?", profile.name)
+        registration = _await_registration(channel, urcs)
+        for command in profile.init_commands:
+            _optional(channel, command)
+        if sms_enabled:
+            _setup_sms(channel, urcs, profile)
+    return ModemInfo(manufacturer, model, revision, profile, registration)
+
+
+def _wake(channel: AtChannel) -> None:
+    """Autobauding SIM800s eat the first bytes; USB modems may still be booting."""
+    for _ in range(WAKE_ATTEMPTS):
+        try:
+            if channel.command("AT", timeout=WAKE_TIMEOUT).ok:
+                return
+        except CommandTimeout:
+            continue
+    raise ModemError(f"modem on {channel.port} does not answer AT")
+
+
+def _optional(channel: AtChannel, command: str) -> bool:
+    response = channel.command(command)
+    if not response.ok:
+        log.info("modem refused %s (%s); carrying on without it", command, response.final.text)
+    return response.ok
+
+
+def _ident(channel: AtChannel, command: str) -> str:
+    response = channel.command(command)
+    if not response.ok or not response.lines:
+        return ""
+    text = response.lines[0]
+    prefix = command[2:] + ":"
+    return text[len(prefix):].strip() if text.upper().startswith(prefix) else text.strip()
+
+
+def _sim_state(channel: AtChannel) -> str:
+    try:
+        response = channel.command("AT+CPIN?")
+    except CommandTimeout as exc:
+        # Some firmware answers "+CPIN: READY" and never sends the OK.
+        lines = exc.lines
+        if any("READY" in line for line in lines):
+            log.info("AT+CPIN? answered READY without OK; taking it as ready")
+            return "READY"
+        raise
+    if response.ok:
+        value = response.first("+CPIN:")
+        return (value or "").upper()
+    return response.final.text
+
+
+def _unlock_sim(channel: AtChannel, urcs: UrcStream, pin: str | None) -> None:
+    deadline = time.monotonic() + SIM_WAIT
+    pin_sent = False
+    while True:
+        state = _sim_state(channel)
+        if state == "READY":
+            return
+        if state == "SIM PIN":
+            if pin is None:
+                raise FatalModemError("the SIM asks for a PIN: set modem.pin in the config")
+            if pin_sent:
+                raise FatalModemError("the SIM still asks for its PIN after we sent it; not retrying")
+            response = channel.command(f'AT+CPIN="{pin}"', timeout=15)
+            if not response.ok:
+                raise FatalModemError(
+                    f"the SIM refused modem.pin ({response.final.text}); not retrying, "
+                    "as three wrong PINs lock the SIM: check the PIN in the config"
+                )
+            pin_sent = True
+            log.info("SIM PIN accepted")
+            continue
+        if "PUK" in state:
+            raise FatalModemError(f"the SIM is locked and needs its PUK ({state}); unlock it in a phone")
+        if time.monotonic() >= deadline:
+            raise ModemError(f"SIM not ready after {SIM_WAIT:g}s: {state}")
+        log.info("SIM not ready yet (%s); waiting", state)
+        _wait(urcs, RECHECK_EVERY)
+
+
+def _await_registration(channel: AtChannel, urcs: UrcStream) -> str:
+    deadline = time.monotonic() + REGISTRATION_WAIT
+    logged = ""
+    while True:
+        states = [_reg_state(channel, cmd) for cmd in ("AT+CREG?", "AT+CEREG?")]
+        known = [s for s in states if s is not None]
+        if any(s in _REGISTERED for s in known):
+            return _REG_STATES[next(s for s in known if s in _REGISTERED)]
+        summary = ", ".join(_REG_STATES.get(s, str(s)) for s in known) or "no answer"
+        if time.monotonic() >= deadline:
+            raise ModemError(f"not registered on the network after {REGISTRATION_WAIT:g}s ({summary})")
+        if summary != logged:
+            log.warning("not registered on the network yet (%s); waiting", summary)
+            logged = summary
+        _wait(urcs, RECHECK_EVERY)
+
+
+def _reg_state(channel: AtChannel, command: str) -> int | None:
+    response = channel.command(command)
+    if not response.ok:
+        return None
+    value = response.first(command[2:-1] + ":")
+    match = re.match(r"\s*\d+\s*,\s*(\d+)", value or "")
+    return int(match.group(1)) if match else None
+
+
+def _setup_sms(channel: AtChannel, urcs: UrcStream, profile: Profile) -> None:
+    storage = profile.sms_storage
+    commands = ("AT+CMGF=0", f'AT+CPMS="{storage}","{storage}","{storage}"', profile.new_message_indication)
+    for attempt in range(SMS_SETUP_ATTEMPTS):
+        if all(channel.command(command).ok for command in commands):
+            return
+        # SIM800 refuses SMS commands until it has printed "SMS Ready".
+        log.info("SMS set-up refused (attempt %d); waiting for the modem's SMS service", attempt + 1)
+        _wait(urcs, RECHECK_EVERY)
+    log.error("SMS set-up failed: SMS commands will not be received")
+
+
+def _wait(urcs: UrcStream, seconds: float) -> None:
+    """Wait up to ``seconds``, returning early on any URC (it may be the one we wait for)."""
+    item = urcs.get(seconds)
+    if item is not None and item[1] is LOST:
+        raise ModemGone("modem port lost during initialisation")

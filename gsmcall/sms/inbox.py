@@ -1,0 +1,174 @@
+"""The modem's SMS store, handled: read, join, authorise, act, record, delete.
+
+Every message, command or not, ends recorded in the journal and deleted from the modem,
+so storage never fills and a restart never acts twice.  The journal key is a hash of the
+stored PDU (it includes the network's timestamp), so the same command sent twice is two
+messages while the same stored message read twice is one.  A command is marked
+"dialling" before ``ATD``: a crash between the dial and the delete leaves that mark, and
+the restarted daemon deletes the message without dialling again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from gsmcall.at.protocol import Response
+from gsmcall.at.sms_lines import parse_cmgl_header, parse_cmgr_header
+from gsmcall.call.outcome import Attempt
+from gsmcall.config import SmsSettings
+from gsmcall.journal import Journal
+from gsmcall.modem.channel import AtChannel
+from gsmcall.modem.errors import ModemError
+from gsmcall.sms.authorise import Authoriser
+from gsmcall.sms.command import parse_command
+from gsmcall.sms.concat import Message, Reassembler
+from gsmcall.sms.pdu import PduError, decode_deliver, encode_submit
+
+log = logging.getLogger(__name__)
+
+# smstools purges incomplete multipart messages after hours; an hour is plenty for a
+# two-part duty message and keeps a stray part from sitting in the store for long.
+REASSEMBLY_TIMEOUT = 3600.0
+INVALID_INDEX = "321"
+
+
+@dataclass(frozen=True)
+class _Stored:
+    index: int
+    key: str
+
+
+Dial = Callable[[str], Attempt]
+
+
+class SmsInbox:
+    def __init__(self, channel: AtChannel, settings: SmsSettings, journal: Journal, dial: Dial) -> None:
+        self._channel = channel
+        self._settings = settings
+        self._journal = journal
+        self._dial = dial
+        self._authoriser = Authoriser(list(settings.allowed_senders), list(settings.allowed_targets),
+                                      settings.default_region)
+        self._reassembler = Reassembler(REASSEMBLY_TIMEOUT)
+        self._held: dict[tuple[str, int, int], list[_Stored]] = {}
+
+    def sweep(self) -> None:
+        """Handle every stored message: at start, after reconnecting, when storage is full."""
+        response = self._channel.command("AT+CMGL=4", timeout=30)
+        if not response.ok:
+            log.warning("cannot list stored SMS: %s", response.final.text)
+            return
+        stored = list(_pairs(response))
+        if stored:
+            log.info("%d stored SMS to handle", len(stored))
+        for index, pdu in stored:
+            self._handle(index, pdu)
+
+    def on_indication(self, index: int) -> None:
+        """A ``+CMTI`` named this index: read it and act."""
+        response = self._channel.command(f"AT+CMGR={index}", timeout=15)
+        if not response.ok:
+            if response.final.error_code == INVALID_INDEX:
+                log.info("SMS %d is gone already (+CMS ERROR: 321)", index)
+            else:
+                log.warning("cannot read SMS %d: %s", index, response.final.text)
+            return
+        if len(response.lines) < 2 or parse_cmgr_header(response.lines[0]) is None:
+            log.info("SMS slot %d is empty", index)
+            return
+        self._handle(index, response.lines[1])
+
+    def expire(self) -> None:
+        """Drop multipart messages whose other parts never came."""
+        for group in self._reassembler.expire(time.monotonic()):
+            log.warning("dropping incomplete SMS from %s: got parts %s of %d after %.0fs",
+                        group.sender, list(group.seqs), group.total, REASSEMBLY_TIMEOUT)
+            for item in self._held.pop((group.sender, group.ref, group.total), []):
+                self._journal.mark_sms(item.key, group.sender, "incomplete multipart, dropped")
+                self._delete(item.index)
+
+    # --- internals -----------------------------------------------------------------------
+    def _handle(self, index: int, pdu: str) -> None:
+        key = hashlib.sha256(pdu.strip().upper().encode()).hexdigest()[:32]
+        if self._journal.sms_processed(key):
+            log.info("SMS %d was handled before; deleting it", index)
+            self._delete(index)
+            return
+        try:
+            part = decode_deliver(pdu)
+        except PduError as exc:
+            log.warning("SMS %d cannot be decoded (%s); deleting it", index, exc)
+            self._journal.mark_sms(key, "", f"undecodable: {exc}")
+            self._delete(index)
+            return
+        stored = _Stored(index, key)
+        if part.total <= 1 or part.ref is None:
+            self._act(Message(part.sender, part.text, part.timestamp, 1), [stored])
+            return
+        group = (part.sender, part.ref, part.total)
+        held = self._held.setdefault(group, [])
+        if any(item.key == key for item in held):
+            return
+        held.append(stored)
+        message = self._reassembler.add(part, time.monotonic())
+        if message is None:
+            log.info("SMS part %d/%d from %s stored, waiting for the rest", part.seq, part.total, part.sender)
+            return
+        self._act(message, self._held.pop(group))
+
+    def _act(self, message: Message, stored: list[_Stored]) -> None:
+        outcome = self._run(message, stored)
+        for item in stored:
+            self._journal.mark_sms(item.key, message.sender, outcome)
+        for item in stored:
+            self._delete(item.index)
+
+    def _run(self, message: Message, stored: list[_Stored]) -> str:
+        sender = message.sender
+        command = parse_command(message.text, self._settings.keyword)
+        if command is None:
+            log.info("SMS from %s is not a command: %r", sender, message.text[:60])
+            return "not a command"
+        decision = self._authoriser.check(sender, command.number)
+        if not decision.allowed:
+            log.warning("SMS command from %s to dial %r refused: %s", sender, command.number, decision.reason)
+            return f"refused: {decision.reason}"
+        for item in stored:
+            self._journal.mark_sms_dialling(item.key, sender)
+        log.info("SMS command from %s: dialling %s (%s)", sender, command.number, command.text[:60])
+        attempt = self._dial(command.number)
+        outcome = f"dialled {command.number}: {attempt.result.value}"
+        log.info("SMS command from %s: %s", sender, outcome)
+        if self._settings.reply:
+            self._reply(sender, f"gsmcall: {outcome}")
+        return outcome
+
+    def _reply(self, number: str, text: str) -> None:
+        try:
+            for pdu, length in encode_submit(number, text):
+                response = self._channel.command(f"AT+CMGS={length}", timeout=60, payload=pdu)
+                if not response.ok:
+                    log.warning("reply SMS to %s refused: %s", number, response.final.text)
+                    return
+        except (ModemError, ValueError) as exc:
+            log.warning("reply SMS to %s not sent: %s", number, exc)
+
+    def _delete(self, index: int) -> None:
+        response = self._channel.command(f"AT+CMGD={index}", timeout=15)
+        if not response.ok:
+            log.warning("cannot delete SMS %d: %s", index, response.final.text)
+
+
+def _pairs(response: Response) -> list[tuple[int, str]]:
+    """(index, PDU) pairs from an ``AT+CMGL`` response."""
+    pairs: list[tuple[int, str]] = []
+    lines = response.lines
+    for i, line in enumerate(lines):
+        header = parse_cmgl_header(line)
+        if header is not None and i + 1 < len(lines) and parse_cmgl_header(lines[i + 1]) is None:
+            pairs.append((header[0], lines[i + 1]))
+    return pairs
