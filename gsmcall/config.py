@@ -1,0 +1,380 @@
+"""Load and validate ``config.yaml`` into frozen, typed settings.
+
+The daemon runs unattended, so every mistake must surface at start-up with a message that names
+the offending key by its dotted path (``alerts.poll_interval: ...``), never later as a crash in the
+middle of an alert. Defaults live in one place: the dataclass field defaults below.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import logging
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import urlsplit
+
+import phonenumbers
+import yaml
+
+PROFILES = ("auto", "generic", "sim800", "ec25", "sim7600", "huawei")
+
+
+class ConfigError(Exception):
+    """A configuration problem; the message starts with the dotted key (or the file) at fault."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"{key}: {problem}")
+        self.key = key
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class ModemSettings:
+    port: str
+    baudrate: int = 115200
+    profile: str = "auto"
+    pin: str | None = None
+    command_timeout: float = 5
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    url: str
+    poll_interval: float = 10
+    timeout: float = 10
+    headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    verify_tls: bool = True
+
+
+@dataclass(frozen=True)
+class CallSettings:
+    ring_timeout: float = 40
+    hold: float = 3
+    gap: float = 5
+
+
+@dataclass(frozen=True)
+class SmsSettings:
+    enabled: bool = True
+    keyword: str = "autocall"
+    allowed_senders: tuple[str, ...] = ()
+    allowed_targets: tuple[str, ...] = (r"^\*72\d{5,20}$", r"^\+?\d{3,20}$")
+    default_region: str = "CN"
+    reply: bool = False
+
+
+@dataclass(frozen=True)
+class StateSettings:
+    dir: Path = Path("/var/lib/gsmcall")
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    level: str = "INFO"
+    show_numbers: bool = False
+
+
+@dataclass(frozen=True)
+class MetricsSettings:
+    listen: str | None = None
+
+    @property
+    def address(self) -> tuple[str, int] | None:
+        """``listen`` split for ``socket.bind``; brackets of an IPv6 literal are removed."""
+        return None if self.listen is None else _split_host_port(self.listen)
+
+
+@dataclass(frozen=True)
+class Settings:
+    modem: ModemSettings
+    alerts: AlertSettings
+    calls: CallSettings = field(default_factory=CallSettings)
+    sms: SmsSettings = field(default_factory=SmsSettings)
+    state: StateSettings = field(default_factory=StateSettings)
+    log: LogSettings = field(default_factory=LogSettings)
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)
+
+
+# --- value checks -------------------------------------------------------------------------------
+# Each check takes (dotted key, raw YAML value) and returns the typed value or raises ConfigError.
+
+Check = Callable[[str, Any], Any]
+
+
+def _type_name(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _string(key: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(key, f"must be a string, got {_type_name(value)} {value!r}")
+    return value
+
+
+def _nonempty_string(key: str, value: Any) -> str:
+    if not _string(key, value).strip():
+        raise ConfigError(key, "must not be empty")
+    return value
+
+
+def _boolean(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(key, f"must be true or false, got {value!r}")
+    return value
+
+
+def _number(minimum: float, inclusive: bool) -> Check:
+    bound = f">= {minimum:g}" if inclusive else f"> {minimum:g}"
+
+    def check(key: str, value: Any) -> float:
+        # bool is an int subclass: `hold: yes` must not quietly become 1 second.
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        if not ok or value < minimum or (value == minimum and not inclusive):
+            raise ConfigError(key, f"must be a number {bound}, got {value!r}")
+        return value
+
+    return check
+
+
+def _positive_int(key: str, value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ConfigError(key, f"must be a whole number > 0, got {value!r}")
+    return value
+
+
+def _one_of(choices: tuple[str, ...]) -> Check:
+    def check(key: str, value: Any) -> str:
+        if value not in choices:
+            raise ConfigError(key, f"must be one of {' | '.join(choices)}, got {value!r}")
+        return value
+
+    return check
+
+
+def _pin(key: str, value: Any) -> str | None:
+    # An unquoted PIN is refused rather than converted: YAML reads `pin: 0123` as the octal
+    # number 83, and sending a wrong PIN a few times locks the SIM.
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ConfigError(key, f'must be quoted so YAML keeps it as written, e.g. pin: "{value}"')
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4,8}", value):
+        raise ConfigError(key, f"must be a string of 4 to 8 digits, got {value!r}")
+    return value
+
+
+def _url(key: str, value: Any) -> str:
+    parts = urlsplit(_string(key, value).strip())
+    if parts.scheme not in ("http", "https"):
+        raise ConfigError(key, f"must be an http:// or https:// URL, got {value!r}")
+    try:
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        raise ConfigError(key, f"is not a valid URL ({exc}), got {value!r}") from None
+    if not host:
+        raise ConfigError(key, f"must name a host, got {value!r}")
+    return value.strip()
+
+
+def _headers(key: str, value: Any) -> Mapping[str, str]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(key, f"must be a mapping of header names to strings, got {value!r}")
+    for name, text in value.items():
+        if not isinstance(name, str) or not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", name):
+            raise ConfigError(key, f"{name!r} is not a valid header name")
+        if not isinstance(text, str) or any(c in text for c in "\r\n"):
+            raise ConfigError(f"{key}.{name}", f"must be a one-line string (quote it), got {text!r}")
+    return MappingProxyType(dict(value))
+
+
+def _string_list(key: str, value: Any, what: str) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise ConfigError(key, f"must be a list of {what}, got {value!r}")
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            hint = " (quote it, YAML reads unquoted digits as a number)" if isinstance(item, int) else ""
+            raise ConfigError(f"{key}[{index}]", f"must be a non-empty string{hint}, got {item!r}")
+    return tuple(value)
+
+
+def _senders(key: str, value: Any) -> tuple[str, ...]:
+    # Parsed properly later, against sms.default_region, in _check_sms.
+    return _string_list(key, value, "phone numbers")
+
+
+def _patterns(key: str, value: Any) -> tuple[str, ...]:
+    patterns = _string_list(key, value, "regular expressions")
+    for index, pattern in enumerate(patterns):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{key}[{index}]", f"is not a valid regular expression ({exc}): {pattern!r}") from None
+    return patterns
+
+
+def _region(key: str, value: Any) -> str:
+    region = _string(key, value).upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise ConfigError(key, f"must be a two-letter region code such as CN or US, got {value!r}")
+    return region
+
+
+def _directory(key: str, value: Any) -> Path:
+    return Path(_nonempty_string(key, value)).expanduser()
+
+
+def _log_level(key: str, value: Any) -> str:
+    level = _string(key, value).upper()
+    if not isinstance(logging.getLevelName(level), int):
+        raise ConfigError(key, f"must be a logging level (DEBUG, INFO, WARNING, ERROR, CRITICAL), got {value!r}")
+    return level
+
+
+def _split_host_port(text: str) -> tuple[str, int]:
+    """Split ``host:port`` / ``[v6]:port``; raise ValueError with the reason."""
+    host, sep, port = text.rpartition(":")
+    if not sep or not host or not port.isdigit():
+        raise ValueError("must be host:port, e.g. 127.0.0.1:9464")
+    if not 1 <= int(port) <= 65535:
+        raise ValueError("port must be 1-65535")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    elif ":" in host:
+        raise ValueError("an IPv6 address must be in brackets, e.g. [::1]:9464")
+    return host, int(port)
+
+
+def _listen(key: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    try:
+        _split_host_port(_string(key, value))
+    except ValueError as exc:
+        raise ConfigError(key, f"{exc}, got {value!r}") from None
+    return value
+
+
+# The checks for every key; the keys of a section are exactly its dataclass's fields.
+SCHEMA: dict[str, tuple[type, dict[str, Check]]] = {
+    "modem": (ModemSettings, {
+        "port": _nonempty_string,
+        "baudrate": _positive_int,
+        "profile": _one_of(PROFILES),
+        "pin": _pin,
+        "command_timeout": _number(0, inclusive=False),
+    }),
+    "alerts": (AlertSettings, {
+        "url": _url,
+        "poll_interval": _number(0, inclusive=False),
+        "timeout": _number(0, inclusive=False),
+        "headers": _headers,
+        "verify_tls": _boolean,
+    }),
+    "calls": (CallSettings, {
+        "ring_timeout": _number(0, inclusive=False),
+        "hold": _number(0, inclusive=True),
+        "gap": _number(0, inclusive=True),
+    }),
+    "sms": (SmsSettings, {
+        "enabled": _boolean,
+        "keyword": _nonempty_string,
+        "allowed_senders": _senders,
+        "allowed_targets": _patterns,
+        "default_region": _region,
+        "reply": _boolean,
+    }),
+    "state": (StateSettings, {"dir": _directory}),
+    "log": (LogSettings, {"level": _log_level, "show_numbers": _boolean}),
+    "metrics": (MetricsSettings, {"listen": _listen}),
+}
+
+
+def _reject_unknown(path: str, given: Mapping[Any, Any], known: list[str]) -> None:
+    for key in given:
+        if key not in known:
+            dotted = f"{path}.{key}" if path else str(key)
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else f" (known keys: {', '.join(known)})"
+            raise ConfigError(dotted, f"unknown key{hint}")
+
+
+def _section(name: str, raw: Any) -> Any:
+    cls, checks = SCHEMA[name]
+    if raw is None:  # `sms:` with nothing under it means "all defaults"
+        raw = {}
+    if not isinstance(raw, Mapping):
+        raise ConfigError(name, f"must be a mapping of keys, got {_type_name(raw)} {raw!r}")
+    _reject_unknown(name, raw, list(checks))
+    values = {}
+    for spec in dataclasses.fields(cls):
+        key = f"{name}.{spec.name}"
+        if spec.name in raw:
+            values[spec.name] = checks[spec.name](key, raw[spec.name])
+        elif spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING:
+            raise ConfigError(key, "is required but missing")
+    return cls(**values)
+
+
+def _check_sms(sms: SmsSettings) -> None:
+    for index, sender in enumerate(sms.allowed_senders):
+        try:
+            phonenumbers.parse(sender, sms.default_region)
+        except phonenumbers.NumberParseException as exc:
+            raise ConfigError(f"sms.allowed_senders[{index}]", f"is not a phone number ({exc}): {sender!r}") from None
+
+
+def parse_config(raw: Any, base_dir: Path | None = None) -> Settings:
+    """Validate an already-parsed YAML document.
+
+    A relative ``state.dir`` is resolved against ``base_dir`` (the config file's directory when
+    called from load_config), so the daemon's working directory does not decide where state goes.
+    """
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        raise ConfigError("(top level)", f"must be a mapping of sections, got {_type_name(raw)}")
+    _reject_unknown("", raw, list(SCHEMA))
+    sections = {name: _section(name, raw.get(name)) for name in SCHEMA}
+    _check_sms(sections["sms"])
+    state = sections["state"]
+    if base_dir is not None and not state.dir.is_absolute():
+        sections["state"] = StateSettings(dir=base_dir / state.dir)
+    return Settings(**sections)
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice, which plain YAML silently resolves to the last."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def load_config(path: str | Path) -> Settings:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(str(path), "config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), f"cannot read config file: {exc}") from None
+    try:
+        raw = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{path}{where}", f"YAML syntax error: {problem}") from None
+    return parse_config(raw, base_dir=path.resolve().parent)

@@ -1,0 +1,304 @@
+"""The endpoint client against a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import logging
+import random
+import socket
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from gsmcall.alerts import Alert, AlertClient, EndpointError, parse_alert, with_query
+from gsmcall.backoff import Backoff, HealthLog, format_duration
+from gsmcall.config import AlertSettings
+from tests.support.http_endpoint import EndpointServer
+
+
+@pytest.fixture
+def server() -> Iterator[EndpointServer]:
+    with EndpointServer() as endpoint:
+        yield endpoint
+
+
+def client_for(url: str, **overrides: object) -> AlertClient:
+    return AlertClient(AlertSettings(url=url, **{"timeout": 5, **overrides}))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def client(server: EndpointServer) -> Iterator[AlertClient]:
+    alert_client = client_for(server.url)
+    yield alert_client
+    alert_client.close()
+
+
+def poll_error(client: AlertClient) -> str:
+    with pytest.raises(EndpointError) as caught:
+        client.poll()
+    message = str(caught.value)
+    assert "\n" not in message and "Traceback" not in message
+    return message
+
+
+# --- GET ------------------------------------------------------------------------------------------
+
+
+def test_alert(server: EndpointServer, client: AlertClient) -> None:
+    server.queue_alert("60d536885fa2a8643fa4d3a0", ["18712345678", "18812345678", "18712345678"])
+    assert client.poll() == Alert("60d536885fa2a8643fa4d3a0", ("18712345678", "18812345678", "18712345678"))
+    (request,) = server.requests
+    assert (request.method, request.path) == ("GET", "/alert/phone")
+
+
+def test_no_alert(server: EndpointServer, client: AlertClient) -> None:
+    assert client.poll() is None
+    server.script_get([(200, {"code": 1})])
+    assert client.poll() is None
+
+
+def test_numbers_are_kept_as_given_but_stripped_and_ints_become_strings(
+    server: EndpointServer, client: AlertClient
+) -> None:
+    server.queue_alert("m", [" +8618712345678\t", 18812345678, "*7218712345678", "010#"])
+    assert client.poll() == Alert("m", ("+8618712345678", "18812345678", "*7218712345678", "010#"))
+
+
+def test_integer_mid_becomes_a_string(server: EndpointServer, client: AlertClient) -> None:
+    server.script_get([(200, {"code": 0, "mid": 42, "phone": ["1"]})])
+    assert client.poll() == Alert("42", ("1",))
+
+
+def test_http_error_status(server: EndpointServer, client: AlertClient) -> None:
+    server.script_get([(500, "Internal <b>oops</b>\nsecond line")])
+    message = poll_error(client)
+    assert "HTTP 500" in message and "oops" in message
+
+
+def test_not_json(server: EndpointServer, client: AlertClient) -> None:
+    server.script_get([(200, "<html>login page</html>")])
+    assert "not JSON" in poll_error(client)
+
+
+@pytest.mark.parametrize(
+    ("body", "complaint"),
+    [
+        ([1, 2], "JSON object"),
+        ({"phone": ["187"], "mid": "m"}, "'code'"),
+        ({"phone": ["187"], "mid": "m", "code": 2}, "'code'"),
+        ({"phone": ["187"], "mid": "m", "code": "0"}, "'code'"),
+        ({"phone": ["187"], "mid": "m", "code": False}, "'code'"),
+        ({"phone": ["187"], "code": 0}, "'mid'"),
+        ({"phone": ["187"], "mid": "", "code": 0}, "'mid'"),
+        ({"phone": ["187"], "mid": None, "code": 0}, "'mid'"),
+        ({"mid": "m", "code": 0}, "'phone'"),
+        ({"phone": [], "mid": "m", "code": 0}, "'phone'"),
+        ({"phone": "18712345678", "mid": "m", "code": 0}, "'phone'"),
+        ({"phone": ["187", ""], "mid": "m", "code": 0}, "phone[1]"),
+        ({"phone": ["187", "  "], "mid": "m", "code": 0}, "phone[1]"),
+        ({"phone": [None], "mid": "m", "code": 0}, "phone[0]"),
+        ({"phone": [True], "mid": "m", "code": 0}, "phone[0]"),
+        ({"phone": [1.5], "mid": "m", "code": 0}, "phone[0]"),
+        ({"phone": [["187"]], "mid": "m", "code": 0}, "phone[0]"),
+        ({"phone": ["187;+CMGD=1,4"], "mid": "m", "code": 0}, "phone[0]"),
+        ({"phone": ["187\r\nATH"], "mid": "m", "code": 0}, "phone[0]"),
+    ],
+)
+def test_wrong_shape_is_an_error_never_an_alert(
+    server: EndpointServer, client: AlertClient, body: object, complaint: str
+) -> None:
+    server.script_get([(200, body)])
+    assert complaint in poll_error(client)
+
+
+def test_connection_refused() -> None:
+    # A bound socket that never listens: connecting to it is refused, and no other test can take it.
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{unused.getsockname()[1]}/alert/phone"
+        message = poll_error(client_for(url))
+    assert "refused" in message.lower() and message.startswith("GET http://127.0.0.1:")
+
+
+def test_timeout(server: EndpointServer) -> None:
+    server.stall()
+    started = time.monotonic()
+    message = poll_error(client_for(server.url, timeout=0.3))
+    assert "no answer within 0.3s" in message
+    assert time.monotonic() - started < 3
+    server.release()
+
+
+def test_headers_are_sent_with_get_and_post(server: EndpointServer) -> None:
+    client = client_for(server.url, headers={"Authorization": "Bearer t0k", "X-Site": "bj"})
+    client.poll()
+    client.post_result("m", None, [])
+    for request in server.requests:
+        assert request.header("authorization") == "Bearer t0k"
+        assert request.header("X-Site") == "bj"
+        assert request.header("User-Agent").startswith("gsmcall/")
+
+
+def test_credentials_in_the_url_stay_out_of_error_messages() -> None:
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        message = poll_error(client_for(f"http://user:s3cret@127.0.0.1:{unused.getsockname()[1]}/a"))
+    assert "s3cret" not in message
+
+
+# --- POST -----------------------------------------------------------------------------------------
+
+
+def test_callback_with_resp(server: EndpointServer, client: AlertClient) -> None:
+    attempts = [{"number": "18712345678", "result": "answered", "answered_after": 4.2}]
+    client.post_result("60d5", "18712345678", attempts)
+    post = server.wait_for_post(timeout=5)
+    assert post.path == "/alert/phone"
+    assert post.query == {"mid": ["60d5"], "resp": ["18712345678"]}
+    assert post.json() == {"mid": "60d5", "resp": "18712345678", "attempts": attempts}
+    assert post.header("Content-Type") == "application/json"
+
+
+def test_callback_without_resp_has_no_resp_parameter(server: EndpointServer, client: AlertClient) -> None:
+    client.post_result("60d5", None, [])
+    post = server.wait_for_post(timeout=5)
+    assert post.query == {"mid": ["60d5"]}
+    assert post.json() == {"mid": "60d5", "resp": None, "attempts": []}
+
+
+def test_plus_in_resp_survives_url_encoding(server: EndpointServer, client: AlertClient) -> None:
+    client.post_result("m", "+8618712345678", [])
+    assert server.wait_for_post(timeout=5).params["resp"] == "+8618712345678"
+
+
+def test_callback_merges_with_an_existing_query_string(server: EndpointServer) -> None:
+    client = client_for(server.url + "?token=abc&mid=stale")
+    client.poll()
+    client.post_result("m1", "187", [])
+    get, post = server.requests
+    assert get.query == {"token": ["abc"], "mid": ["stale"]}
+    assert post.query == {"token": ["abc"], "mid": ["m1"], "resp": ["187"]}
+
+
+def test_callback_error_status(server: EndpointServer, client: AlertClient) -> None:
+    server.script_post([(503, {"code": 1}), (201, "")])
+    with pytest.raises(EndpointError, match="HTTP 503"):
+        client.post_result("m", None, [])
+    client.post_result("m", None, [])  # any 2xx is delivered, whatever the body
+    assert len(server.posts()) == 2
+
+
+def test_callback_redirect_is_not_delivered(server: EndpointServer, client: AlertClient) -> None:
+    server.script_post([(302, "")])
+    with pytest.raises(EndpointError, match="HTTP 302"):
+        client.post_result("m", None, [])
+
+
+def test_callback_connection_refused() -> None:
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        client = client_for(f"http://127.0.0.1:{unused.getsockname()[1]}/alert/phone")
+        with pytest.raises(EndpointError, match="refused"):
+            client.post_result("m", "1", [])
+
+
+# --- the test server behaves like the seed's --------------------------------------------------------
+
+
+def test_server_serves_an_alert_until_its_callback_is_acknowledged(
+    server: EndpointServer, client: AlertClient
+) -> None:
+    server.queue_alert("a", ["1"])
+    server.queue_alert("b", ["2"])
+    assert client.poll() == Alert("a", ("1",))
+    assert client.poll() == Alert("a", ("1",))
+    server.script_post([(500, "")])
+    with pytest.raises(EndpointError):
+        client.post_result("a", None, [])
+    assert client.poll() == Alert("a", ("1",))
+    client.post_result("a", None, [])
+    assert client.poll() == Alert("b", ("2",))
+    server.set_no_alert()
+    assert client.poll() is None
+
+
+def test_wait_for_post_times_out_with_an_assertion(server: EndpointServer) -> None:
+    with pytest.raises(AssertionError, match="POST"):
+        server.wait_for_post(timeout=0.05)
+
+
+def test_unknown_path_is_404(server: EndpointServer) -> None:
+    client = client_for(server.url.replace("/alert/phone", "/other"))
+    assert "HTTP 404" in poll_error(client)
+
+
+# --- pure helpers ---------------------------------------------------------------------------------
+
+
+def test_with_query_replaces_and_appends() -> None:
+    assert with_query("http://h/p", {"mid": "x"}) == "http://h/p?mid=x"
+    assert with_query("http://h/p?a=1&mid=y&b=", {"mid": "x"}) == "http://h/p?a=1&b=&mid=x"
+
+
+def test_parse_alert_no_alert_ignores_the_rest() -> None:
+    assert parse_alert({"code": 1, "msg": "无告警"}) is None
+
+
+# --- retry pacing and quiet failure logging (gsmcall.backoff) --------------------------------------
+
+
+def test_backoff_is_full_jitter_under_a_doubling_ceiling_up_to_the_cap() -> None:
+    rng = random.Random(7)
+    backoff = Backoff(base=2, cap=30, rng=rng)
+    delays = [backoff.next_delay() for _ in range(8)]
+    ceilings = [2, 4, 8, 16, 30, 30, 30, 30]
+    reference = random.Random(7)
+    assert delays == [reference.uniform(0, c) for c in ceilings]
+    assert backoff.failures == 8
+
+
+def test_backoff_reset_starts_again_from_base() -> None:
+    backoff = Backoff(base=1, cap=1000, rng=random.Random(1))
+    for _ in range(50):
+        assert 0 <= backoff.next_delay() <= 1000
+    backoff.reset()
+    assert backoff.failures == 0
+    assert backoff.next_delay() <= 1
+
+
+def test_backoff_is_deterministic_with_a_seeded_rng() -> None:
+    first = Backoff(1, 60, random.Random(3))
+    second = Backoff(1, 60, random.Random(3))
+    assert [first.next_delay() for _ in range(10)] == [second.next_delay() for _ in range(10)]
+
+
+def test_backoff_rejects_nonsense() -> None:
+    with pytest.raises(ValueError):
+        Backoff(base=0, cap=10)
+    with pytest.raises(ValueError):
+        Backoff(base=10, cap=5)
+
+
+def test_health_log_logs_each_transition_once(caplog: pytest.LogCaptureFixture) -> None:
+    now = [100.0]
+    health = HealthLog("endpoint", logging.getLogger("test.health"), clock=lambda: now[0])
+    caplog.set_level(logging.DEBUG, logger="test.health")
+    assert health.succeeded() is False and health.is_up
+    assert health.failed("HTTP 500") is True
+    assert health.failed("HTTP 500") is False
+    assert health.failed("connection refused") is False
+    now[0] += 83
+    assert health.succeeded() is True
+    assert health.succeeded() is False
+    lines = [(r.levelno, r.getMessage()) for r in caplog.records if r.levelno > logging.DEBUG]
+    assert lines == [
+        (logging.WARNING, "endpoint down: HTTP 500"),
+        (logging.INFO, "endpoint up again after 1m23s (3 failed attempts)"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"), [(0.04, "0.0s"), (3.31, "3.3s"), (42, "42s"), (83, "1m23s"), (7322, "2h02m02s")]
+)
+def test_format_duration(seconds: float, text: str) -> None:
+    assert format_duration(seconds) == text
