@@ -36,8 +36,12 @@ EXIT_ENDPOINT = 4
 HEALTH_PROBE_EVERY = 60.0
 # [I] A modem that prints its power-on URC after we initialised it has restarted.
 RESTART_MARKERS = frozenset({"RDY"})
-CALLBACK_RETRY_BASE = 5.0
-CALLBACK_RETRY_CAP = 600.0
+# Callbacks retry soon at first (a blip), then back off to one every few minutes.
+CALLBACK_RETRY_BASE = 1.0
+CALLBACK_RETRY_CAP = 300.0
+# The port usually returns within seconds of a USB re-enumeration: keep trying often.
+MODEM_RETRY_BASE = 0.5
+MODEM_RETRY_CAP = 5.0
 
 
 class Daemon:
@@ -53,8 +57,8 @@ class Daemon:
         self.inbox = SmsInbox(self.channel, settings.sms, self.journal, self._dial)
         self._endpoint_health = HealthLog("alert endpoint", log)
         self._modem_health = HealthLog("modem", log)
-        self._poll_backoff = Backoff(min(2.0, settings.alerts.poll_interval), 300.0)
-        self._modem_backoff = Backoff(1.0, 30.0)
+        self._poll_backoff = Backoff(min(2.0, settings.alerts.poll_interval), max(60.0, settings.alerts.poll_interval))
+        self._modem_backoff = Backoff(MODEM_RETRY_BASE, MODEM_RETRY_CAP)
         self._callback_backoff = Backoff(CALLBACK_RETRY_BASE, CALLBACK_RETRY_CAP)
         self._sms_indications: list[int] = []
         self._sweep_needed = False
@@ -136,6 +140,7 @@ class Daemon:
         self.channel.close()
         self.channel.open()
         self.info = initialise(self.channel, self.settings.modem, self.settings.sms.enabled)
+        hang_up_all(self.channel, self.info.profile)  # a call left up by a crash, or a fault mid-call
         self._connected_at = time.monotonic()
         self._sweep_needed = self.settings.sms.enabled
 
@@ -208,7 +213,7 @@ class Daemon:
             try:
                 self.client.post_result(callback.mid, callback.resp, callback.body.get("attempts", []))
             except EndpointError as exc:
-                delay = self._callback_backoff.next_delay() + 1.0
+                delay = self._callback_backoff.next_delay()
                 self.journal.callback_failed(callback.mid, time.time() + delay)
                 self._endpoint_health.failed(f"callback for {callback.mid} not delivered ({exc})")
                 continue
