@@ -134,6 +134,7 @@ class Emulator:
             self._port.open()
             self._log_entry("event", f"{self.profile.name} emulator on {self._port.slave_name} via {self.link}")
             self._boot()
+            self._flush()  # boot URCs reach the pty before start() returns: deterministic for tests
         if self._register_after:
             self.set_registration(self._registration, after=self._register_after)
         self._thread = threading.Thread(target=self._run, name=f"modem-emulator-{self.profile.name}", daemon=True)
@@ -346,6 +347,7 @@ class Emulator:
             self._port.open()
             self._log_entry("event", f"replugged as {self._port.slave_name}")
             self._boot()
+            self._flush()
 
     def _power_cycle(self, why: str, unplug: bool) -> None:
         if unplug:
@@ -388,6 +390,11 @@ class Emulator:
             del self._out[: len(self._out) - MAX_PENDING_OUTPUT]
         self._wake()
 
+    def _flush(self) -> None:
+        if self._out and self._port.is_open:
+            n = self._port.write(bytes(self._out[:65536]))
+            del self._out[:n]
+
     def _log_entry(self, kind: str, text: str) -> None:
         entry = LogEntry(time.monotonic(), kind, text)
         logger.debug("%s %s", kind, text)
@@ -428,9 +435,7 @@ class Emulator:
                         self._modem.feed(data)
             if w:
                 with self._lock:
-                    if self._out and self._port.is_open:
-                        n = self._port.write(bytes(self._out[:65536]))
-                        del self._out[:n]
+                    self._flush()
             for timer in self._sched.pop_due(time.monotonic()):
                 try:
                     timer.fn(*timer.args)
