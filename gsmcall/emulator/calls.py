@@ -109,9 +109,11 @@ class Callee:
 class CallRecord:
     """What happened to one ATD, for test assertions.
 
-    ``outcome``: None while undecided, then answered | announcement | busy | no_answer |
-    rejected | unreachable | failed | cancelled (host hung up before an answer) | dropped
-    (modem reset/unplug).  ``ended_by``: 'host' | 'network' | None.
+    ``outcome``: None while undecided, then answered | busy | no_answer | rejected |
+    unreachable | failed | cancelled (host hung up before an answer) | dropped (modem
+    reset/unplug).  A network announcement is ``answered`` too (the line connected, which is
+    all a modem can see); ``script`` tells which callee script ran ('announcement').
+    ``ended_by``: 'host' | 'network' | None.
     """
 
     number: str
@@ -232,8 +234,9 @@ class Call:
             return
         self.phase = "active"
         self.record.answered_at = time.monotonic()
-        self.record.outcome = "announcement" if self.callee.kind == "announcement" else "answered"
-        self.host.event(f"call {self.number} {self.record.outcome}")
+        self.record.outcome = "answered"
+        who = "by the network (announcement)" if self.callee.kind == "announcement" else "by the callee"
+        self.host.event(f"call {self.number} answered {who}")
         self._report("connected")
         c = self.callee
         if c.kind == "announcement":

@@ -75,7 +75,7 @@ def test_call_progress_bytes(make_emu, connect, case):
     host.send(f"ATD{N};\r")
     host.expect(expected)
     if callee.kind == "answers" and callee.hangup_after is None:
-        emu.wait_for(lambda e: e.kind == "event" and "answered" in e.text, 2)
+        emu.wait_for(lambda e: e.kind == "event" and " answered" in e.text, 2)
         assert emu.calls[-1].outcome == "answered"
         assert len(emu.active_calls()) == 1
     else:
@@ -92,7 +92,7 @@ def test_generic_host_polls_clcc(make_emu, connect):
     host.cmd("AT+CLCC", b'\r\n+CLCC: 1,0,2,0,0,"10086",129\r\n\r\nOK\r\n')
     emu.wait_for(lambda e: e.text.endswith("alerting"), 2, kind="event")
     host.cmd("AT+CLCC", b'\r\n+CLCC: 1,0,3,0,0,"10086",129\r\n\r\nOK\r\n')
-    emu.wait_for(lambda e: e.text.endswith("answered"), 2)
+    emu.wait_for(lambda e: " answered " in e.text, 2)
     host.cmd("AT+CLCC", b'\r\n+CLCC: 1,0,0,0,0,"10086",129\r\n\r\nOK\r\n')
     host.ok("ATH")
     host.cmd("AT+CLCC", b"\r\nOK\r\n")
@@ -188,7 +188,7 @@ def test_announcement_star72_on_sim800(make_emu, connect):
     host.send("ATD*7213912345678;\r")
     host.expect(L("OK") + L("MO CONNECTED") + L("NO CARRIER"))
     rec = emu.calls[0]
-    assert (rec.outcome, rec.ended_by, rec.alerting_at) == ("announcement", "network", None)
+    assert (rec.outcome, rec.script, rec.ended_by, rec.alerting_at) == ("answered", "announcement", "network", None)
 
 
 def test_callee_presses_key(make_emu, connect):
