@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 
+from gsmcall import heartbeat, sdnotify
 from gsmcall.alerts import Alert, AlertClient, EndpointError
 from gsmcall.at.sms_lines import parse_cmti, parse_storage_full
 from gsmcall.backoff import Backoff, HealthLog
@@ -22,6 +23,7 @@ from gsmcall.call.outcome import Attempt
 from gsmcall.config import Settings
 from gsmcall.escalation import Escalation
 from gsmcall.journal import Journal
+from gsmcall.metrics import Metrics
 from gsmcall.modem.channel import LOST, AtChannel, Signal, UrcStream
 from gsmcall.modem.errors import FatalModemError, ModemError
 from gsmcall.modem.setup import ModemInfo, initialise
@@ -53,8 +55,11 @@ class Daemon:
         self.journal = Journal(settings.state.dir)
         self.client = AlertClient(settings.alerts)
         self.info: ModemInfo | None = None
+        self.metrics = Metrics()
+        if settings.metrics.address is not None:
+            self.metrics.serve(*settings.metrics.address)
         self.escalation = Escalation(self.journal, self._dial, settings.calls.gap, self.stop)
-        self.inbox = SmsInbox(self.channel, settings.sms, self.journal, self._dial)
+        self.inbox = SmsInbox(self.channel, settings.sms, self.journal, self._dial, self.metrics.sms_processed)
         self._endpoint_health = HealthLog("alert endpoint", log)
         self._modem_health = HealthLog("modem", log)
         self._poll_backoff = Backoff(min(2.0, settings.alerts.poll_interval), max(60.0, settings.alerts.poll_interval))
@@ -68,6 +73,7 @@ class Daemon:
         """Called from a signal handler: finish or cut the current call, then exit 0."""
         self.stop.set()
         self.channel.interrupt()
+        sdnotify.stopping()
 
     # --- entry points --------------------------------------------------------------------
     def run(self) -> int:
@@ -117,6 +123,7 @@ class Daemon:
             if self.info is None and not self._reconnect():
                 continue
             try:
+                self._alive()
                 self._deliver_callbacks()
                 self._handle_sms(urcs)
                 if not self._resume_alert():
@@ -142,6 +149,11 @@ class Daemon:
         self.info = initialise(self.channel, self.settings.modem, self.settings.sms.enabled)
         hang_up_all(self.channel, self.info.profile)  # a call left up by a crash, or a fault mid-call
         self._connected_at = time.monotonic()
+        self.metrics.modem_up(True)
+        self.metrics.registration(self.info.registration)
+        self.metrics.signal_dbm(self.info.signal_dbm)
+        sdnotify.ready()
+        sdnotify.status(f"modem up: {self.info.model or self.info.profile.name}, {self.info.registration}")
         self._sweep_needed = self.settings.sms.enabled
 
     def _reconnect(self) -> bool:
@@ -159,16 +171,27 @@ class Daemon:
         self._modem_health.failed(reason)
         self.info = None
         self.channel.close()
+        self.metrics.modem_up(False)
+        sdnotify.status(f"modem lost: {reason}")
 
     def _probe(self) -> None:
         """The idle health check: one ``AT`` a minute, so a dead modem is noticed."""
         if not self.channel.command("AT").ok:
             raise ModemError("modem answered the health probe with an error")
 
+    def _alive(self) -> None:
+        """Tell systemd and the container's health check that we work: only while the
+        modem answers, so a dead modem gets the service restarted."""
+        sdnotify.watchdog()
+        heartbeat.touch(self.settings.state.dir)
+
     def _dial(self, number: str) -> Attempt:
         assert self.info is not None
+        self._alive()  # a long alert list must not look like a hang
         timing = CallTiming(self.settings.calls.ring_timeout, self.settings.calls.hold)
-        return place_call(self.channel, self.info.profile, number, timing, self.stop)
+        attempt = place_call(self.channel, self.info.profile, number, timing, self.stop)
+        self.metrics.call_finished(attempt.result.value)
+        return attempt
 
     def _resume_alert(self) -> bool:
         """Finish an alert left unfinished by a crash or a fault; False when stopping."""
@@ -189,6 +212,7 @@ class Daemon:
             return self._poll_backoff.next_delay() + 1.0
         self._endpoint_health.succeeded()
         self._poll_backoff.reset()
+        self.metrics.poll_succeeded(time.time())
         if alert is not None:
             self._take_alert(alert)
             return 0.0
@@ -222,7 +246,9 @@ class Daemon:
             self.journal.callback_delivered(callback.mid)
             log.info("alert %s reported: %s", callback.mid,
                      f"answered by {callback.resp}" if callback.resp else "nobody answered")
-        return self.journal.next_callback_due() is None
+        pending = len(self.journal.pending_callbacks(float("inf")))
+        self.metrics.callbacks_pending(pending)
+        return pending == 0
 
     def _callback_due(self) -> float:
         due = self.journal.next_callback_due()
@@ -272,3 +298,4 @@ class Daemon:
         self.channel.close()
         self.client.close()
         self.journal.close()
+        self.metrics.close()

@@ -39,6 +39,7 @@ class ModemInfo:
     revision: str
     profile: Profile
     registration: str
+    signal_dbm: float | None
 
 
 def initialise(channel: AtChannel, settings: ModemSettings, sms_enabled: bool) -> ModemInfo:
@@ -57,7 +58,8 @@ def initialise(channel: AtChannel, settings: ModemSettings, sms_enabled: bool) -
             _optional(channel, command)
         if sms_enabled:
             _setup_sms(channel, urcs, profile)
-    return ModemInfo(manufacturer, model, revision, profile, registration)
+        signal = read_signal_dbm(channel)
+    return ModemInfo(manufacturer, model, revision, profile, registration, signal)
 
 
 def _wake(channel: AtChannel) -> None:
@@ -156,6 +158,15 @@ def _reg_state(channel: AtChannel, command: str) -> int | None:
     value = response.first(command[2:-1] + ":")
     match = re.match(r"\s*\d+\s*,\s*(\d+)", value or "")
     return int(match.group(1)) if match else None
+
+
+def read_signal_dbm(channel: AtChannel) -> float | None:
+    """``+CSQ: <rssi>,<ber>`` as dBm (27.007: -113 + 2*rssi); None when unknown (99)."""
+    response = channel.command("AT+CSQ")
+    match = re.match(r"\s*(\d+)", response.first("+CSQ:") or "") if response.ok else None
+    if match is None or int(match.group(1)) > 31:
+        return None
+    return -113.0 + 2 * int(match.group(1))
 
 
 def _setup_sms(channel: AtChannel, urcs: UrcStream, profile: Profile) -> None:

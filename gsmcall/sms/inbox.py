@@ -46,8 +46,12 @@ Dial = Callable[[str], Attempt]
 
 
 class SmsInbox:
-    def __init__(self, channel: AtChannel, settings: SmsSettings, journal: Journal, dial: Dial) -> None:
+    def __init__(
+        self, channel: AtChannel, settings: SmsSettings, journal: Journal, dial: Dial,
+        count: Callable[[str], None],
+    ) -> None:
         self._channel = channel
+        self._count = count
         self._settings = settings
         self._journal = journal
         self._dial = dial
@@ -103,6 +107,7 @@ class SmsInbox:
         except PduError as exc:
             log.warning("SMS %d cannot be decoded (%s); deleting it", index, exc)
             self._journal.mark_sms(key, "", f"undecodable: {exc}")
+            self._count("undecodable")
             self._delete(index)
             return
         stored = _Stored(index, key)
@@ -121,22 +126,24 @@ class SmsInbox:
         self._act(message, self._held.pop(group))
 
     def _act(self, message: Message, stored: list[_Stored]) -> None:
-        outcome = self._run(message, stored)
+        category, outcome = self._run(message, stored)
+        self._count(category)
         for item in stored:
             self._journal.mark_sms(item.key, message.sender, outcome)
         for item in stored:
             self._delete(item.index)
 
-    def _run(self, message: Message, stored: list[_Stored]) -> str:
+    def _run(self, message: Message, stored: list[_Stored]) -> tuple[str, str]:
+        """(metrics category, outcome for the journal and the log)."""
         sender = message.sender
         command = parse_command(message.text, self._settings.keyword)
         if command is None:
             log.info("SMS from %s is not a command: %r", sender, message.text[:60])
-            return "not a command"
+            return "not_command", "not a command"
         decision = self._authoriser.check(sender, command.number)
         if not decision.allowed:
             log.warning("SMS command from %s to dial %r refused: %s", sender, command.number, decision.reason)
-            return f"refused: {decision.reason}"
+            return "refused", f"refused: {decision.reason}"
         for item in stored:
             self._journal.mark_sms_dialling(item.key, sender)
         log.info("SMS command from %s: dialling %s (%s)", sender, command.number, command.text[:60])
@@ -145,7 +152,7 @@ class SmsInbox:
         log.info("SMS command from %s: %s", sender, outcome)
         if self._settings.reply:
             self._reply(sender, f"gsmcall: {outcome}")
-        return outcome
+        return "dialled", outcome
 
     def _reply(self, number: str, text: str) -> None:
         try:
