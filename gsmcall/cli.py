@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
+import re
 import signal
 import sys
+import threading
 from pathlib import Path
 
 from gsmcall.config import ConfigError, Settings, load_config
@@ -15,8 +18,12 @@ from gsmcall.logsetup import configure
 
 log = logging.getLogger("gsmcall")
 
+EXIT_OK = 0
 EXIT_CONFIG = 2
+EXIT_MODEM = 3
+EXIT_ENDPOINT = 4
 DEFAULT_PATHS = (Path("config.yaml"), Path("/etc/gsmcall/config.yaml"))
+_DIALLABLE = re.compile(r"\+?[0-9*#]+")
 
 
 def _config_path(given: str | None) -> Path:
@@ -37,7 +44,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--once", action="store_true", help="run one cycle (callbacks, stored SMS, one poll, one alert) and exit")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every AT command and reply")
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("emulator", help="run the bundled modem emulator on a pseudo-terminal", add_help=False)
+    check = sub.add_parser("check", help="modem and endpoint diagnostics; exit 0 when all is well")
+    check.add_argument("--json", action="store_true", help="machine-readable output")
+    dial = sub.add_parser("dial", help="place one call and print its outcome")
+    dial.add_argument("number")
+    demo = sub.add_parser("demo", help="emulator + local endpoint + one full cycle, no hardware needed")
+    demo.add_argument("--profile", default="ec25", choices=["generic", "sim800", "ec25", "sim7600", "huawei"])
+    sub.add_parser("emulator", help="run the bundled modem emulator on a pseudo-terminal (see gsmcall emulator -h)")
     return parser
 
 
@@ -48,12 +61,18 @@ def main(argv: list[str] | None = None) -> int:
 
         return emulator_main(args_list[1:])
     args = _parser().parse_args(args_list)
+    if args.command == "demo":
+        return _demo(args.profile)
     try:
         settings = load_config(_config_path(args.config))
     except ConfigError as exc:
         print(f"gsmcall: configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     configure(settings.log.level, settings.log.show_numbers, args.verbose)
+    if args.command == "check":
+        return _check(settings, args.json)
+    if args.command == "dial":
+        return _dial(settings, args.number)
     return _run_daemon(settings, args.once)
 
 
@@ -70,6 +89,56 @@ def _run_daemon(settings: Settings, once: bool) -> int:
     log.info("gsmcall starting (%s)", "one cycle" if once else "daemon")
     code = daemon.run()
     log.info("gsmcall exiting with %d", code)
+    return code
+
+
+def _check(settings: Settings, as_json: bool) -> int:
+    from gsmcall import check
+
+    items = check.run_checks(settings)
+    print(json.dumps(check.as_json(items), ensure_ascii=False, indent=2) if as_json else check.format_table(items))
+    failed = {item.area for item in items if not item.ok}
+    if "modem" in failed:
+        return EXIT_MODEM
+    return EXIT_ENDPOINT if failed else EXIT_OK
+
+
+def _dial(settings: Settings, number: str) -> int:
+    from gsmcall.call.dialer import CallTiming, place_call
+    from gsmcall.modem.channel import AtChannel
+    from gsmcall.modem.errors import FatalModemError, ModemError
+    from gsmcall.modem.setup import initialise
+
+    if not _DIALLABLE.fullmatch(number):
+        print(f"gsmcall: {number!r} is not a number to dial (digits, *, # and a leading +)", file=sys.stderr)
+        return EXIT_CONFIG
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    channel = AtChannel(settings.modem.port, settings.modem.baudrate, settings.modem.command_timeout)
+    try:
+        channel.open()
+        info = initialise(channel, settings.modem, sms_enabled=False)
+        attempt = place_call(channel, info.profile, number, CallTiming(settings.calls.ring_timeout, settings.calls.hold), stop)
+    except (ModemError, FatalModemError) as exc:
+        print(f"gsmcall: modem: {exc}", file=sys.stderr)
+        return EXIT_MODEM
+    finally:
+        channel.close()
+    times = ", ".join(f"{k.replace('_', ' ')} {v:.1f}s" for k, v in attempt.to_json().items()
+                      if k in ("alerting_after", "answered_after", "duration") and v is not None)
+    print(f"{number}: {attempt.result.value}" + (f" ({times})" if times else "") + (f" - {attempt.detail}" if attempt.detail else ""))
+    return EXIT_OK
+
+
+def _demo(profile: str) -> int:
+    from gsmcall.demo import run_demo
+
+    configure("WARNING", show_numbers=True)
+    print(f"gsmcall demo: a {profile} modem emulator and an alert endpoint on 127.0.0.1, one full cycle\n")
+    code, timeline = run_demo(profile)
+    print("\n".join(timeline))
+    print(f"\ndaemon exit code {code}: " + ("the alert was answered by the second number and reported; "
+                                          "the SMS command was dialled" if code == EXIT_OK else "something went wrong"))
     return code
 
 

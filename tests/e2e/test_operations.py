@@ -1,0 +1,94 @@
+"""The operator's commands end to end: demo, check, dial, and the metrics endpoint."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import urllib.request
+
+from gsmcall.emulator import Callee
+from tests.e2e.conftest import dials, explain, gsmcall_command
+
+A = "18712345678"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_demo_runs_a_full_cycle_with_no_hardware(tmp_path):
+    result = subprocess.run([*gsmcall_command(), "demo"], capture_output=True, text=True, timeout=90, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "call 18712345678 ended by host (host, outcome cancelled)" in out
+    assert "call 18812345678 answered by the callee" in out
+    assert "POST callback {'mid': '60d536885fa2a8643fa4d3a0', 'resp': '18812345678'}" in out
+    assert "call *7218812345678 answered by the network" in out
+    assert out.index("sms deleted") < out.index("POST callback")
+
+
+def test_check_prints_the_table_and_exits_0(make_emulator, gsmcall_factory, endpoint):
+    emu = make_emulator("sim7600")
+    endpoint.set_no_alert()
+    runner = gsmcall_factory(emu)
+    result = subprocess.run([*gsmcall_command(), "-c", str(runner.config()), "check"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, explain(result)
+    table = result.stdout
+    for row in ("port", "modem", "firmware", "profile", "SIM", "registration", "operator", "signal", "SMS storage", "endpoint"):
+        assert any(line.startswith(row) and " ok " in line for line in table.splitlines()), (row, table)
+    assert "sim7600" in table and "dBm" in table and "answers: no alert" in table
+    assert dials(emu) == []
+
+
+def test_check_json_and_failures(make_emulator, gsmcall_factory, endpoint, tmp_path):
+    emu = make_emulator("ec25")
+    runner = gsmcall_factory(emu)
+    endpoint.script_get([(500, "down")])
+    result = subprocess.run([*gsmcall_command(), "-c", str(runner.config()), "check", "--json"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 4, explain(result)
+    report = json.loads(result.stdout)
+    assert report["ok"] is False
+    assert [c["name"] for c in report["checks"] if not c["ok"]] == ["endpoint"]
+    config = runner.config(modem={"port": str(tmp_path / "no-such-port")})
+    missing = subprocess.run([*gsmcall_command(), "-c", str(config), "check"], capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 3, explain(missing)
+    assert "no-such-port" in missing.stdout and "FAIL" in missing.stdout
+
+
+def test_dial_prints_the_outcome(make_emulator, gsmcall_factory):
+    emu = make_emulator("huawei", callees={A: Callee.busy(after=0.2)})
+    runner = gsmcall_factory(emu)
+    result = subprocess.run([*gsmcall_command(), "-c", str(runner.config()), "dial", A],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, explain(result)
+    assert result.stdout.startswith(f"{A}: busy")
+    assert dials(emu) == [A]
+    bad = subprocess.run([*gsmcall_command(), "-c", str(runner.config()), "dial", "123;ATH"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and dials(emu) == [A]
+
+
+def test_metrics_endpoint_serves_the_series(make_emulator, gsmcall_factory, endpoint):
+    emu = make_emulator("sim800", callees={A: Callee.answers(after=0.2)})
+    emu.set_signal(20)  # -113 + 2*20 = -73 dBm
+    runner = gsmcall_factory(emu)
+    port = _free_port()
+    endpoint.queue_alert("m-metrics", [A])
+    proc = runner.start(metrics={"listen": f"127.0.0.1:{port}"})
+    endpoint.wait_for_post(timeout=20)
+    endpoint.wait_for_requests("GET", count=2, timeout=10)  # polled again after the alert
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+    assert runner.stop(proc) == 0, runner.daemon_log()
+    assert 'gsmcall_calls_total{result="answered"} 1.0' in text
+    assert "gsmcall_callbacks_pending 0.0" in text
+    assert "gsmcall_modem_up 1.0" in text
+    assert 'gsmcall_registration{state="home"} 1.0' in text
+    assert "gsmcall_signal_dbm -73.0" in text
+    assert 'gsmcall_sms_total{outcome="refused"} 0.0' in text
+    last_poll = [line for line in text.splitlines() if line.startswith("gsmcall_last_poll_success_timestamp_seconds ")]
+    assert last_poll and float(last_poll[0].split()[1]) > 1.7e9
