@@ -24,7 +24,7 @@ PUSH_PROFILES = ["sim800", "ec25", "sim7600", "huawei"]
 
 # Fast timings: a test call rings for seconds, not the 40 s of production.
 FAST = {
-    "calls": {"ring_timeout": 2.5, "hold": 0.2, "gap": 0.1},
+    "calls": {"ring_timeout": 1.5, "hold": 0.2, "gap": 0.1},
     "alerts": {"poll_interval": 0.3, "timeout": 2},
 }
 

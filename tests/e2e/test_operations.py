@@ -92,3 +92,27 @@ def test_metrics_endpoint_serves_the_series(make_emulator, gsmcall_factory, endp
     assert 'gsmcall_sms_total{outcome="refused"} 0.0' in text
     last_poll = [line for line in text.splitlines() if line.startswith("gsmcall_last_poll_success_timestamp_seconds ")]
     assert last_poll and float(last_poll[0].split()[1]) > 1.7e9
+
+
+def test_bad_config_exits_2_naming_the_key(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("modem:\n  port: /dev/ttyUSB2\nalerts:\n  url: http://127.0.0.1:9/alert/phone\n  poll_intervall: 3\n")
+    result = subprocess.run([*gsmcall_command(), "-c", str(config), "--once"], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert "alerts.poll_intervall" in result.stderr and "poll_interval" in result.stderr
+
+
+def test_sigterm_during_a_call_hangs_up_and_the_alert_resumes(make_emulator, gsmcall_factory, endpoint):
+    emu = make_emulator("sim7600", callees={A: Callee.no_answer(), "18812345678": Callee.answers(after=0.2)})
+    runner = gsmcall_factory(emu)
+    endpoint.queue_alert("m-term", [A, "18812345678"])
+    proc = runner.start(calls={"ring_timeout": 30})
+    emu.wait_for(lambda e: e.kind == "event" and e.text == f"call {A} alerting", timeout=20)
+    assert runner.stop(proc) == 0, runner.daemon_log()
+    assert emu.active_calls() == [] and emu.calls[0].ended_by == "host"
+    assert endpoint.posts() == []  # stopping is not "nobody answered"
+    result = runner.once()  # the next run rings the interrupted number again
+    assert result.returncode == 0, explain(result)
+    assert dials(emu) == [A, A, "18812345678"]
+    (post,) = endpoint.posts()
+    assert post.params == {"mid": "m-term", "resp": "18812345678"}

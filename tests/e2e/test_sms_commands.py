@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 
 import pytest
+from gsmmodem.pdu import decodeSmsPdu
 
 from gsmcall.emulator import Callee
 from tests.e2e.conftest import PROFILES, dials, explain
@@ -119,3 +120,31 @@ def test_restart_after_crash_between_dial_and_delete_does_not_dial_again(
     assert emu.sms_store == {}
     assert emu.active_calls() == []
     assert emu.calls[0].ended_by == "host"  # the restarted daemon hung up the orphaned call
+
+
+def test_reply_sms_reports_the_result(make_emulator, gsmcall_factory, endpoint):
+    emu = make_emulator("ec25", callees=forwarding_callee())
+    emu.store_sms("+86" + DUTY, COMMAND)
+    endpoint.set_no_alert()
+    result = gsmcall_factory(emu).once(sms={"allowed_senders": [DUTY], "reply": True})
+    assert result.returncode == 0, explain(result)
+    assert dials(emu) == [FORWARD]
+    (pdu,) = emu.sent_sms
+    decoded = decodeSmsPdu(pdu)  # an independent decoder reads what we sent
+    assert decoded["number"].lstrip("+").endswith(DUTY)
+    assert f"dialled {FORWARD}: answered" in decoded["text"]
+
+
+def test_indication_for_an_empty_index_is_not_a_loop(make_emulator, gsmcall_factory, endpoint):
+    emu = make_emulator("sim7600", callees=forwarding_callee())
+    endpoint.set_no_alert()
+    runner = gsmcall_factory(emu)
+    proc = runner.start(**SMS_CONFIG)
+    endpoint.wait_for_requests("GET", count=1, timeout=20)
+    emu.urc('+CMTI: "SM",42')  # nothing is stored at 42: +CMS ERROR: 321
+    emu.wait_for("AT+CMGR=42", timeout=5)
+    emu.deliver_sms("+86" + DUTY, COMMAND)  # the daemon still works afterwards
+    emu.wait_for("ATD" + FORWARD, timeout=5)
+    assert runner.stop(proc) == 0, runner.daemon_log()
+    assert emu.commands().count("AT+CMGR=42") == 1
+    assert "Traceback" not in runner.daemon_log()
