@@ -213,9 +213,12 @@ def _decode_text(alphabet: str, udl: int, user_data: bytes, udh_octets: int) -> 
         septets = gsmpdu.unpackSeptets(bytearray(user_data) + b"\x00")[:udl]
         header_septets = (udh_octets * 8 + 6) // 7
         try:
-            return gsmpdu.decodeGsm7(septets[header_septets:])
+            text = gsmpdu.decodeGsm7(septets[header_septets:])
         except (StopIteration, IndexError) as exc:
             raise PduError(f"bad GSM-7 text: {exc!r}") from None
+        # The library's table has '`' at 0x5F where 23.038 has '§'; '`' is not in the
+        # GSM-7 alphabet at all, so every '`' it returns is a '§'.
+        return text.replace("`", "§")
     body = user_data[udh_octets:udl]
     if alphabet == _UCS2:
         if len(body) % 2:

@@ -280,3 +280,9 @@ class TestEncodeSubmit:
     def test_refuses_reference_out_of_range(self) -> None:
         with pytest.raises(ValueError, match="0-255"):
             encode_submit("10086", "x", reference=256)
+
+
+def test_gsm7_0x5f_is_section_sign_not_backtick():
+    # GSM-7 "§1": septets 0x5F 0x31, packed as 5F 18 (built by hand; gsmmodem's table says '`').
+    pdu = "0891683108100005F0040D91688117325476F80000523081900351230" + "2" + "DF18"
+    assert decode_deliver(pdu).text == "§1"
