@@ -25,7 +25,7 @@ from gsmcall.escalation import Escalation
 from gsmcall.journal import Journal
 from gsmcall.metrics import Metrics
 from gsmcall.modem.channel import LOST, AtChannel, Signal, UrcStream
-from gsmcall.modem.errors import FatalModemError, ModemError
+from gsmcall.modem.errors import FatalModemError, ModemError, Stopped
 from gsmcall.modem.setup import ModemInfo, initialise
 from gsmcall.sms.inbox import SmsInbox
 
@@ -83,6 +83,9 @@ class Daemon:
         except FatalModemError as exc:
             log.error("%s", exc)
             return EXIT_MODEM
+        except Stopped:
+            log.info("stopped while the modem was being initialised")
+            return EXIT_OK
         finally:
             self._shutdown()
 

@@ -26,3 +26,7 @@ class PortBusy(ModemGone):
 
 class FatalModemError(Exception):
     """Retrying cannot help (wrong SIM PIN, PUK needed): exit and tell the operator."""
+
+
+class Stopped(Exception):
+    """The daemon was asked to stop while waiting on the modem (SIGTERM during init)."""

@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass
 
 from gsmcall.config import ModemSettings
-from gsmcall.modem.channel import LOST, AtChannel, UrcStream
-from gsmcall.modem.errors import CommandTimeout, FatalModemError, ModemError, ModemGone
+from gsmcall.modem.channel import INTERRUPTED, LOST, AtChannel, UrcStream
+from gsmcall.modem.errors import CommandTimeout, FatalModemError, ModemError, ModemGone, Stopped
 from gsmcall.modem.profiles import PROFILES, Profile, identify
 
 log = logging.getLogger(__name__)
@@ -186,3 +186,5 @@ def _wait(urcs: UrcStream, seconds: float) -> None:
     item = urcs.get(seconds)
     if item is not None and item[1] is LOST:
         raise ModemGone("modem port lost during initialisation")
+    if item is not None and item[1] is INTERRUPTED:
+        raise Stopped("stop requested during modem initialisation")

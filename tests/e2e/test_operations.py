@@ -116,3 +116,14 @@ def test_sigterm_during_a_call_hangs_up_and_the_alert_resumes(make_emulator, gsm
     assert dials(emu) == [A, A, "18812345678"]
     (post,) = endpoint.posts()
     assert post.params == {"mid": "m-term", "resp": "18812345678"}
+
+
+def test_sigterm_while_waiting_for_the_network_exits_promptly(make_emulator, gsmcall_factory):
+    emu = make_emulator("ec25", registration=2)  # searching, forever
+    runner = gsmcall_factory(emu)
+    proc = runner.start()
+    first = emu.wait_for("AT+CREG?", timeout=20)
+    emu.wait_for("AT+CREG?", timeout=10, since=first.t + 0.001)  # it waits and asks again
+    assert runner.stop(proc, timeout=5) == 0, runner.daemon_log()
+    assert "not registered on the network yet (searching" in runner.daemon_log()
+    assert dials(emu) == []
