@@ -68,6 +68,7 @@ class Daemon:
         self._sms_indications: list[int] = []
         self._sweep_needed = False
         self._connected_at = 0.0
+        self._next_probe = 0.0
 
     def request_stop(self) -> None:
         """Called from a signal handler: finish or cut the current call, then exit 0."""
@@ -100,17 +101,19 @@ class Daemon:
             if not self._deliver_callbacks():
                 code = EXIT_ENDPOINT
             self._handle_sms(urcs)  # the messages stored while we were down
+            resuming = self.journal.unfinished_alert() is not None
             if not self._resume_alert():
                 return EXIT_OK
-            try:
-                alert = self.client.poll()
-            except EndpointError as exc:
-                log.error("alert endpoint: %s", exc)
-                return EXIT_ENDPOINT
-            if alert is None:
-                log.info("no alert")
-            else:
-                self._take_alert(alert)
+            if not resuming:  # at most one alert per run: a resumed one counts
+                try:
+                    alert = self.client.poll()
+                except EndpointError as exc:
+                    log.error("alert endpoint: %s", exc)
+                    return EXIT_ENDPOINT
+                if alert is None:
+                    log.info("no alert")
+                else:
+                    self._take_alert(alert)
             if not self._deliver_callbacks():
                 code = EXIT_ENDPOINT
             self._handle_sms(urcs)
@@ -121,7 +124,6 @@ class Daemon:
 
     def _run_forever(self, urcs: UrcStream) -> int:
         next_poll = 0.0
-        last_traffic = time.monotonic()
         while not self.stop.is_set():
             if self.info is None and not self._reconnect():
                 continue
@@ -134,13 +136,11 @@ class Daemon:
                 now = time.monotonic()
                 if now >= next_poll:
                     next_poll = now + self._poll()
-                    last_traffic = time.monotonic()
                     continue
-                if time.monotonic() - last_traffic >= HEALTH_PROBE_EVERY:
+                if now >= self._next_probe:
                     self._probe()
-                    last_traffic = time.monotonic()
                 self.inbox.expire()
-                self._idle_wait(urcs, min(next_poll, self._callback_due(), last_traffic + HEALTH_PROBE_EVERY))
+                self._idle_wait(urcs, min(next_poll, self._callback_due(), self._next_probe))
             except ModemError as exc:
                 self._modem_down(str(exc))
         return EXIT_OK
@@ -152,6 +152,7 @@ class Daemon:
         self.info = initialise(self.channel, self.settings.modem, self.settings.sms.enabled)
         hang_up_all(self.channel, self.info.profile)  # a call left up by a crash, or a fault mid-call
         self._connected_at = time.monotonic()
+        self._next_probe = self._connected_at + HEALTH_PROBE_EVERY
         self.metrics.modem_up(True)
         self.metrics.registration(self.info.registration)
         self.metrics.signal_dbm(self.info.signal_dbm)
@@ -179,6 +180,7 @@ class Daemon:
 
     def _probe(self) -> None:
         """The idle health check: one ``AT`` a minute, so a dead modem is noticed."""
+        self._next_probe = time.monotonic() + HEALTH_PROBE_EVERY
         if not self.channel.command("AT").ok:
             raise ModemError("modem answered the health probe with an error")
 
