@@ -6,7 +6,6 @@ daemon can log it, back off and try again; nothing it sends is ever mistaken for
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -16,10 +15,8 @@ import urllib3.exceptions
 
 from gsmcall import __version__
 from gsmcall.config import AlertSettings
+from gsmcall.dialstring import is_diallable
 
-# What a modem can dial. Anything else (";", "\r", letters) could smuggle extra AT commands into
-# the dial string, so an alert carrying it is refused as a whole rather than partly rung.
-_DIALLABLE = re.compile(r"\+?[0-9*#]+")
 _SNIPPET = 80
 
 
@@ -71,7 +68,7 @@ def with_query(url: str, params: dict[str, str]) -> str:
 def _phone(index: int, value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    if not isinstance(value, str) or not _DIALLABLE.fullmatch(value.strip()):
+    if not isinstance(value, str) or not is_diallable(value.strip()):
         raise ValueError(f"phone[{index}] is not a diallable number: {_one_line(repr(value))}")
     return value.strip()
 

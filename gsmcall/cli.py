@@ -6,13 +6,13 @@ import argparse
 import json
 import logging
 import os
-import re
 import signal
 import sys
 import threading
 from pathlib import Path
 
 from gsmcall.config import ConfigError, Settings, load_config
+from gsmcall.dialstring import is_diallable
 from gsmcall.journal import JournalError
 from gsmcall.logsetup import configure
 
@@ -23,7 +23,6 @@ EXIT_CONFIG = 2
 EXIT_MODEM = 3
 EXIT_ENDPOINT = 4
 DEFAULT_PATHS = (Path("config.yaml"), Path("/etc/gsmcall/config.yaml"))
-_DIALLABLE = re.compile(r"\+?[0-9*#]+")
 
 
 def _config_path(given: str | None) -> Path:
@@ -84,6 +83,9 @@ def _run_daemon(settings: Settings, once: bool) -> int:
     except JournalError as exc:
         log.error("state.dir: %s", exc)
         return EXIT_CONFIG
+    except OSError as exc:
+        log.error("metrics.listen: cannot serve metrics on %s: %s", settings.metrics.listen, exc)
+        return EXIT_CONFIG
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: daemon.request_stop())
     log.info("gsmcall starting (%s)", "one cycle" if once else "daemon")
@@ -104,23 +106,29 @@ def _check(settings: Settings, as_json: bool) -> int:
 
 
 def _dial(settings: Settings, number: str) -> int:
-    from gsmcall.call.dialer import CallTiming, place_call
+    from gsmcall.call.dialer import CallTiming, hang_up_all, place_call
     from gsmcall.modem.channel import AtChannel
     from gsmcall.modem.errors import FatalModemError, ModemError
     from gsmcall.modem.setup import initialise
 
-    if not _DIALLABLE.fullmatch(number):
+    if not is_diallable(number):
         print(f"gsmcall: {number!r} is not a number to dial (digits, *, # and a leading +)", file=sys.stderr)
         return EXIT_CONFIG
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     channel = AtChannel(settings.modem.port, settings.modem.baudrate, settings.modem.command_timeout)
+    info = None
     try:
         channel.open()
         info = initialise(channel, settings.modem, sms_enabled=False)
         attempt = place_call(channel, info.profile, number, CallTiming(settings.calls.ring_timeout, settings.calls.hold), stop)
     except (ModemError, FatalModemError) as exc:
         print(f"gsmcall: modem: {exc}", file=sys.stderr)
+        if info is not None and channel.is_open:
+            try:
+                hang_up_all(channel, info.profile)  # leave no call up behind us
+            except ModemError:
+                pass
         return EXIT_MODEM
     finally:
         channel.close()

@@ -17,27 +17,27 @@ import time
 from gsmcall import heartbeat, sdnotify
 from gsmcall.alerts import Alert, AlertClient, EndpointError
 from gsmcall.at.sms_lines import parse_cmti, parse_storage_full
+from gsmcall.at.urcs import is_boot_marker
 from gsmcall.backoff import Backoff, HealthLog
 from gsmcall.call.dialer import CallTiming, hang_up_all, place_call
 from gsmcall.call.outcome import Attempt
 from gsmcall.config import Settings
 from gsmcall.escalation import Escalation
-from gsmcall.journal import Journal
+from gsmcall.journal import Journal, JournalError
 from gsmcall.metrics import Metrics
 from gsmcall.modem.channel import LOST, AtChannel, Signal, UrcStream
-from gsmcall.modem.errors import FatalModemError, ModemError, Stopped
+from gsmcall.modem.errors import FatalModemError, ModemError, PortBusy, Stopped
 from gsmcall.modem.setup import ModemInfo, initialise
 from gsmcall.sms.inbox import SmsInbox
 
 log = logging.getLogger(__name__)
 
 EXIT_OK = 0
+EXIT_STATE = 2  # the state database failed: like a bad state.dir
 EXIT_MODEM = 3
 EXIT_ENDPOINT = 4
 
 HEALTH_PROBE_EVERY = 60.0
-# [I] A modem that prints its power-on URC after we initialised it has restarted.
-RESTART_MARKERS = frozenset({"RDY"})
 # Callbacks retry soon at first (a blip), then back off to one every few minutes.
 CALLBACK_RETRY_BASE = 1.0
 CALLBACK_RETRY_CAP = 300.0
@@ -62,6 +62,7 @@ class Daemon:
         self.inbox = SmsInbox(self.channel, settings.sms, self.journal, self._dial, self.metrics.sms_processed)
         self._endpoint_health = HealthLog("alert endpoint", log)
         self._modem_health = HealthLog("modem", log)
+        self._callback_health = HealthLog("callback delivery", log)
         self._poll_backoff = Backoff(min(2.0, settings.alerts.poll_interval), max(60.0, settings.alerts.poll_interval))
         self._modem_backoff = Backoff(MODEM_RETRY_BASE, MODEM_RETRY_CAP)
         self._callback_backoff = Backoff(CALLBACK_RETRY_BASE, CALLBACK_RETRY_CAP)
@@ -69,10 +70,17 @@ class Daemon:
         self._sweep_needed = False
         self._connected_at = 0.0
         self._next_probe = 0.0
+        self._offered_again: str | None = None
 
     def request_stop(self) -> None:
-        """Called from a signal handler: finish or cut the current call, then exit 0."""
+        """Called from a signal handler: finish or cut the current call, then exit 0.
+
+        The handler runs in the main thread, which may hold the channel's lock or a
+        queue's at that moment: waking the waiters is left to a thread of its own."""
         self.stop.set()
+        threading.Thread(target=self._wake_for_stop, name="stop", daemon=True).start()
+
+    def _wake_for_stop(self) -> None:
         self.channel.interrupt()
         sdnotify.stopping()
 
@@ -87,6 +95,9 @@ class Daemon:
         except Stopped:
             log.info("stopped while the modem was being initialised")
             return EXIT_OK
+        except JournalError as exc:
+            log.error("state.dir: %s; stopping so nothing is rung without a record", exc)
+            return EXIT_STATE
         finally:
             self._shutdown()
 
@@ -123,6 +134,15 @@ class Daemon:
         return code
 
     def _run_forever(self, urcs: UrcStream) -> int:
+        try:
+            self._connect()
+        except PortBusy as exc:
+            # At start a held port means a second gsmcall or ModemManager: say so and
+            # stop, rather than fight over the modem.  Later, a brief holder is waited out.
+            log.error("%s", exc)
+            return EXIT_MODEM
+        except ModemError as exc:
+            self._modem_down(str(exc))
         next_poll = 0.0
         while not self.stop.is_set():
             if self.info is None and not self._reconnect():
@@ -218,36 +238,40 @@ class Daemon:
         self._endpoint_health.succeeded()
         self._poll_backoff.reset()
         self.metrics.poll_succeeded(time.time())
-        if alert is not None:
-            self._take_alert(alert)
-            return 0.0
+        if alert is not None and self._take_alert(alert):
+            return 0.0  # there may be another alert waiting
         return self.settings.alerts.poll_interval
 
-    def _take_alert(self, alert: Alert) -> None:
+    def _take_alert(self, alert: Alert) -> bool:
+        """Ring a new alert; True when it was rung (False: it was ours already)."""
         state = self.journal.callback_state(alert.mid)
-        if state == "delivered":
-            # The endpoint offers an alert we reported: our POST may have been lost on its
-            # side.  Report again; never ring again.
-            log.warning("alert %s was already rung and reported; posting its result again", alert.mid)
-            self.journal.requeue_callback(alert.mid, time.time())
-        elif state == "pending":
-            log.info("alert %s was already rung; its result is still being delivered", alert.mid)
-        else:
+        if state is None:
             self.escalation.run(alert.mid, alert.phones)
+            self._deliver_callbacks()
+            return True
+        if alert.mid != self._offered_again:
+            self._offered_again = alert.mid
+            if state == "delivered":
+                # Our POST may have been lost on the endpoint's side: report again, never ring again.
+                log.warning("alert %s was already rung and reported; posting its result again", alert.mid)
+                self.journal.requeue_callback(alert.mid, time.time())
+            else:
+                log.info("alert %s was already rung; its result is still being delivered", alert.mid)
         self._deliver_callbacks()
+        return False
 
     def _deliver_callbacks(self) -> bool:
-        """Post every due callback; True when none is left pending."""
-        for callback in self.journal.pending_callbacks(time.time()):
+        """Post every due callback (in --once, every pending one); True when none is left."""
+        for callback in self.journal.pending_callbacks(float("inf") if self.once else time.time()):
             try:
                 self.client.post_result(callback.mid, callback.resp, callback.body.get("attempts", []))
             except EndpointError as exc:
                 delay = self._callback_backoff.next_delay()
                 self.journal.callback_failed(callback.mid, time.time() + delay)
-                self._endpoint_health.failed(f"callback for {callback.mid} not delivered ({exc})")
+                self._callback_health.failed(f"callback for {callback.mid} not delivered ({exc})")
                 continue
             self._callback_backoff.reset()
-            self._endpoint_health.succeeded()
+            self._callback_health.succeeded()
             self.journal.callback_delivered(callback.mid)
             log.info("alert %s reported: %s", callback.mid,
                      f"answered by {callback.resp}" if callback.resp else "nobody answered")
@@ -277,7 +301,7 @@ class Daemon:
         elif parse_storage_full(payload):
             log.warning("the modem's SMS storage is full; sweeping it")
             self._sweep_needed = True
-        elif payload in RESTART_MARKERS and not stale:
+        elif is_boot_marker(payload) and not stale:
             raise ModemError(f"modem restarted ({payload}); re-initialising")
 
     def _handle_sms(self, urcs: UrcStream) -> None:

@@ -31,7 +31,6 @@ class Escalation:
         self._dial = dial
         self._gap = gap
         self._stop = stop
-        self._failures: dict[tuple[str, int], int] = {}
 
     def run(self, mid: str, phones: tuple[str, ...]) -> bool:
         """Ring from where this alert stands; True when it finished (callback queued).
@@ -40,6 +39,12 @@ class Escalation:
         the modem failed.  Either way the journal holds the progress so far."""
         progress = self._journal.start_alert(mid, phones)
         phones = progress.phones
+        answered = [a["number"] for a in progress.attempts if a.get("result") == CallResult.ANSWERED.value]
+        if answered:
+            # A crash came between journaling the answer and finishing the alert.
+            self._journal.finish_alert(mid, answered[0])
+            log.info("alert %s: answered by %s before a restart; reporting it", mid, answered[0])
+            return True
         if progress.next_index:
             log.info("alert %s: resuming at number %d of %d", mid, progress.next_index + 1, len(phones))
         else:
@@ -55,7 +60,7 @@ class Escalation:
                 # We cut the call short to shut down: it was not really rung; ring it after restart.
                 log.info("alert %s: stopped while ringing %s", mid, number)
                 return False
-            if attempt.result is CallResult.FAILED and not self._give_up_on(mid, index):
+            if attempt.result is CallResult.FAILED and self._journal.note_dial_failure(mid) < MAX_FAILURES_PER_NUMBER:
                 raise ModemError(f"the modem could not dial {number}: {attempt.detail}")
             self._journal.record_attempt(mid, attempt.to_json())
             log.info(
@@ -69,8 +74,3 @@ class Escalation:
         self._journal.finish_alert(mid, None)
         log.warning("alert %s: nobody answered (%d calls)", mid, len(phones))
         return True
-
-    def _give_up_on(self, mid: str, index: int) -> bool:
-        key = (mid, index)
-        self._failures[key] = self._failures.get(key, 0) + 1
-        return self._failures[key] >= MAX_FAILURES_PER_NUMBER

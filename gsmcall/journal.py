@@ -33,7 +33,8 @@ CREATE TABLE alerts (
     phones      TEXT NOT NULL,              -- JSON list, as the endpoint gave them
     started_at  REAL NOT NULL,
     finished_at REAL,                       -- NULL while the alert is being rung
-    resp        TEXT
+    resp        TEXT,
+    failures    INTEGER NOT NULL DEFAULT 0  -- modem refusals of the next number, in a row
 );
 CREATE TABLE attempts (
     mid     TEXT NOT NULL REFERENCES alerts (mid),
@@ -217,6 +218,16 @@ class Journal:
             self._require_in_progress(db, mid)
             (count,) = db.execute("SELECT COUNT(*) FROM attempts WHERE mid = ?", (mid,)).fetchone()
             db.execute("INSERT INTO attempts (mid, seq, attempt) VALUES (?, ?, ?)", (mid, count, text))
+            db.execute("UPDATE alerts SET failures = 0 WHERE mid = ?", (mid,))
+
+    def note_dial_failure(self, mid: str) -> int:
+        """Count one more refusal by the modem to dial the alert's next number; kept across
+        runs, so a number the modem always refuses cannot stall the list run after run."""
+        with self._tx() as db:
+            self._require_in_progress(db, mid)
+            db.execute("UPDATE alerts SET failures = failures + 1 WHERE mid = ?", (mid,))
+            (failures,) = db.execute("SELECT failures FROM alerts WHERE mid = ?", (mid,)).fetchone()
+            return int(failures)
 
     def unfinished_alert(self) -> AlertProgress | None:
         """The oldest alert started but not finished: resume it before polling for a new one."""
@@ -307,6 +318,11 @@ class Journal:
                 " ON CONFLICT (key) DO NOTHING",
                 (key, sender, self._clock()),
             )
+
+    def unmark_sms_dialling(self, key: str) -> None:
+        """The modem failed before the command's call reached the network: allow a retry."""
+        with self._tx() as db:
+            db.execute("DELETE FROM sms WHERE key = ? AND state = 'dialling'", (key,))
 
     def mark_sms(self, key: str, sender: str, outcome: str) -> None:
         """Record an SMS as handled (dialled, refused, unparsable...) with a short outcome."""

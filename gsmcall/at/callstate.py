@@ -124,7 +124,8 @@ def parse_call_urc(line: str) -> CallEvent | None:
         return CallEvent(Phase.ENDED, "cdrind")
     cause = _RESULT_CAUSE.get(line)
     if cause is not None:
-        # NO CARRIER says the call is over, not why; BUSY and NO ANSWER do say why.
+        # These are a call's last word: BUSY and NO ANSWER say why it ended; NO CARRIER
+        # only that it did (NORMAL), which ends the wait for a reason.
         return CallEvent(Phase.ENDED, "result", cause=cause)
     return None
 

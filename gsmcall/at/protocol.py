@@ -18,6 +18,7 @@ from gsmcall.at.urcs import is_urc, response_prefix
 log = logging.getLogger(__name__)
 
 CTRL_Z = b"\x1a"
+ESC = b"\x1b"
 
 
 @dataclass(frozen=True)
@@ -90,18 +91,22 @@ class AtProtocol:
     def start(self, command: Command) -> bytes:
         if self._running is not None:
             raise ProtocolError(f"{command.text!r} started while {self._running.command.text!r} runs")
+        data = command.text.encode("ascii", errors="strict") + b"\r"  # may raise: before any state change
         self._running = _Running(command, response_prefix(command.text))
         self._framer.expect_prompt = command.payload is not None
-        return command.text.encode("ascii", errors="strict") + b"\r"
+        return data
 
-    def abandon(self) -> tuple[str, ...]:
-        """Forget the running command (it timed out) and return the lines it did get.
+    def abandon(self) -> tuple[tuple[str, ...], bytes]:
+        """Forget the running command (it timed out): its lines so far, and bytes to write.
 
-        A late final result for it is then dropped as stray, because no command is
-        running when it arrives."""
+        A command waiting for its payload leaves the modem in text-input mode, which
+        only ESC ends; the bytes returned are that ESC.  A late final result for the
+        command is dropped as stray when no command is running as it arrives."""
         running, self._running = self._running, None
         self._framer.expect_prompt = False
-        return tuple(running.lines) if running else ()
+        if running is None:
+            return (), b""
+        return tuple(running.lines), (ESC if running.command.payload is not None else b"")
 
     def reset(self) -> None:
         """Start afresh on a reopened port."""
@@ -134,6 +139,11 @@ class AtProtocol:
         command = running.command
         if text == command.text or (command.payload is not None and text == command.payload):
             return None  # echo (ATE1 at power-up, or a modem that ignores ATE0)
+        if text == ">" and command.payload is not None and self._framer.expect_prompt:
+            # The prompt, but followed by a line break in the same read (a URC came right
+            # after it): the framer saw a line, not the unterminated "> ".
+            self._framer.expect_prompt = False
+            return SendPayload(command.payload.encode("ascii") + CTRL_Z)
         if running.prefix and text.upper().startswith(running.prefix):
             running.lines.append(text)
             return None

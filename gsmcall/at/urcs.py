@@ -40,3 +40,16 @@ def response_prefix(command: str) -> str | None:
     """The prefix of a command's information lines: ``AT+CPMS=...`` → ``+CPMS:``."""
     match = re.match(r"^AT([+^$][A-Z0-9]+)", command, re.IGNORECASE)
     return f"{match.group(1).upper()}:" if match else None
+
+
+# What modems print when they have (re)started.  Seen after our initialisation, they mean
+# the modem rebooted (a SIM800 browning out on a call's current peak keeps its UART port)
+# and lost every setting we made.  An autobauding SIM800 prints no RDY, hence the others.
+BOOT_MARKERS = frozenset({
+    "RDY", "+CFUN: 1", "Call Ready", "SMS Ready", "SMS DONE", "PB DONE",
+    "+QIND: SMS DONE", "+QIND: PB DONE", "+QUSIM: 1",
+})
+
+
+def is_boot_marker(line: str) -> bool:
+    return line in BOOT_MARKERS

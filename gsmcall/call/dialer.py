@@ -4,6 +4,10 @@ Call progress is taken from URCs where the profile has them (an answer is acted 
 moment its URC arrives) and from ``AT+CLCC`` polls where it has not.  Whatever happens —
 answer, ring timeout, stop request — the call is hung up and the line is confirmed idle
 with ``AT+CLCC`` before this returns, so no call is ever left up behind us.
+
+Modem faults raise ``ModemError`` so that they are never mistaken for an unanswered call,
+with one exception: once the callee has answered, that answer is the news, and it is
+returned even if hanging up then fails (the daemon reconnects and hangs up afterwards).
 """
 
 from __future__ import annotations
@@ -11,24 +15,28 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gsmcall.at.callstate import clcc_event, parse_call_urc, parse_clcc
-from gsmcall.call.outcome import Attempt
+from gsmcall.at.urcs import is_boot_marker
+from gsmcall.call.outcome import Attempt, CallResult
 from gsmcall.call.tracker import CallTracker
+from gsmcall.dialstring import check_diallable
 from gsmcall.modem.channel import LOST, AtChannel, Signal, UrcStream
 from gsmcall.modem.errors import CommandTimeout, ModemError, ModemGone
 from gsmcall.modem.profiles import Profile
+from gsmcall.modem.setup import is_registered
 
 log = logging.getLogger(__name__)
 
 DIAL_TIMEOUT = 20.0  # SIM800 manual: ATD max response time 20 s
 HANGUP_TIMEOUT = 10.0
-IDLE_CHECKS = 6
-IDLE_WAIT = 0.5
+PREFLIGHT_TIMEOUT = 3.0
+IDLE_CONFIRM_WITHIN = 4.0
 # Polling right after ATD may not list the call yet; an empty list only counts as
 # "ended" once the call has been seen, or after this long.
 EMPTY_LIST_GRACE = 2.0
+POLL_ERRORS_TOLERATED = 3
 
 
 @dataclass(frozen=True)
@@ -40,23 +48,35 @@ class CallTiming:
 def place_call(
     channel: AtChannel, profile: Profile, number: str, timing: CallTiming, stop: threading.Event
 ) -> Attempt:
+    check_diallable(number)
     with channel.subscribe() as urcs:
-        dialled_at = time.monotonic()
-        tracker = CallTracker(number, dialled_at, timing.ring_timeout)
+        # A modem gone mute is found in seconds here, not after ATD's 20 s.
+        if not channel.command("AT", timeout=PREFLIGHT_TIMEOUT).ok:
+            raise ModemError("the modem answered AT with an error")
+        tracker = CallTracker(number, time.monotonic(), timing.ring_timeout)
         try:
             response = channel.command(f"ATD{number};", timeout=DIAL_TIMEOUT)
         except CommandTimeout:
             _hang_up(channel, profile)
             _confirm_idle(channel, profile, urcs)
-            raise ModemError(f"ATD{number}; got no answer from the modem")
+            raise ModemError(f"ATD{number}; got no answer from the modem") from None
         tracker.on_dial_result(response.final, time.monotonic())
-        if not tracker.ended:
-            _follow(channel, profile, tracker, urcs, timing, stop)
-        if not tracker.ended:
-            _hang_up(channel, profile)
-            tracker.on_hangup(time.monotonic())
-        attempt = tracker.attempt(time.monotonic())
-        _confirm_idle(channel, profile, urcs)
+        try:
+            if not tracker.ended:
+                _follow(channel, profile, tracker, urcs, timing, stop)
+            if not tracker.ended:
+                _hang_up(channel, profile)
+                tracker.on_hangup(time.monotonic())
+            attempt = tracker.attempt(time.monotonic())
+            _confirm_idle(channel, profile, urcs)
+        except ModemError as exc:
+            if not tracker.answered:
+                raise
+            log.warning("the call to %s was answered, then the modem failed: %s", number, exc)
+            return replace(tracker.attempt(time.monotonic()), detail=f"modem fault after the answer: {exc}")
+    if attempt.result is CallResult.UNREACHABLE and tracker.alerting_at is None and not is_registered(channel):
+        # "NO CARRIER" at once is what a modem off the network says to every number.
+        raise ModemError(f"the modem is not registered on the network (ATD{number}; ended at once)")
     return attempt
 
 
@@ -69,9 +89,8 @@ def _follow(
     stop: threading.Event,
 ) -> None:
     """Feed the tracker until the call ends or it is time for us to hang up."""
-    polling = not profile.pushes_call_state
+    poller = _Poller(channel, tracker) if not profile.pushes_call_state else None
     next_poll = time.monotonic() + profile.clcc_poll_interval
-    seen_in_list = False
     while not tracker.ended and not stop.is_set():
         now = time.monotonic()
         tracker.on_tick(now)
@@ -83,12 +102,17 @@ def _follow(
                 return
             deadlines = [hold_until]
         else:
-            if now >= tracker.ring_deadline() and tracker.next_deadline() == tracker.ring_deadline():
-                return
-            deadlines = [d for d in (tracker.next_deadline(),) if d is not None]
-        if polling:
+            deadline = tracker.next_deadline()
+            if deadline == tracker.ring_deadline() and now >= deadline:
+                if poller is not None:
+                    poller.poll()  # a callee who picked up since the last poll did answer
+                if tracker.answered_at is None:
+                    return
+                continue
+            deadlines = [deadline] if deadline is not None else []
+        if poller is not None:
             if now >= next_poll:
-                seen_in_list = _poll(channel, tracker, seen_in_list)
+                poller.poll()
                 next_poll = time.monotonic() + profile.clcc_poll_interval
                 continue
             deadlines.append(next_poll)
@@ -100,23 +124,39 @@ def _follow(
             if payload is LOST:
                 raise ModemGone("modem port lost during a call")
             continue  # interrupted: the loop re-checks stop
+        if is_boot_marker(payload):
+            raise ModemError(f"the modem restarted during the call ({payload})")
         event = parse_call_urc(payload)
         if event is not None:
             tracker.on_event(event, arrived)
 
 
-def _poll(channel: AtChannel, tracker: CallTracker, seen_before: bool) -> bool:
-    response = channel.command("AT+CLCC")
-    now = time.monotonic()
-    entries = [e for e in (parse_clcc(line) for line in response.lines) if e and e.voice and e.outgoing]
-    for entry in entries:
-        event = clcc_event(entry)
-        if event is not None:
-            tracker.on_event(event, now)
-    seen = seen_before or bool(entries)
-    if not entries and (seen or now - tracker.dialled_at >= EMPTY_LIST_GRACE):
-        tracker.on_snapshot(False, now)
-    return seen
+class _Poller:
+    """Call progress from ``AT+CLCC`` polls, for modems that push none."""
+
+    def __init__(self, channel: AtChannel, tracker: CallTracker) -> None:
+        self._channel = channel
+        self._tracker = tracker
+        self._seen = False
+        self._errors = 0
+
+    def poll(self) -> None:
+        response = self._channel.command("AT+CLCC")
+        now = time.monotonic()
+        if not response.ok:
+            self._errors += 1
+            if self._errors >= POLL_ERRORS_TOLERATED:
+                raise ModemError(f"AT+CLCC failed {self._errors} times in a row: {response.final.text}")
+            return  # one refused poll says nothing about the call
+        self._errors = 0
+        entries = [e for e in (parse_clcc(line) for line in response.lines) if e and e.voice and e.outgoing]
+        for entry in entries:
+            event = clcc_event(entry)
+            if event is not None:
+                self._tracker.on_event(event, now)
+        self._seen = self._seen or bool(entries)
+        if not entries and (self._seen or now - self._tracker.dialled_at >= EMPTY_LIST_GRACE):
+            self._tracker.on_snapshot(False, now)
 
 
 def _hang_up(channel: AtChannel, profile: Profile) -> None:
@@ -133,25 +173,32 @@ def voice_calls_up(channel: AtChannel) -> bool:
     response = channel.command("AT+CLCC")
     if not response.ok:
         raise ModemError(f"AT+CLCC failed: {response.final.text}")
-    return any(e is not None and e.voice for e in (parse_clcc(line) for line in response.lines))
+    entries = (parse_clcc(line) for line in response.lines)
+    # stat 6 (SIMCom "disconnecting") is a call on its way out, not one still up.
+    return any(e is not None and e.voice and e.stat != 6 for e in entries)
 
 
 def _confirm_idle(channel: AtChannel, profile: Profile, urcs: UrcStream) -> None:
-    """Make sure the line is idle; hang up again if a call lingers."""
-    for check in range(IDLE_CHECKS):
-        if not voice_calls_up(channel):
-            return
-        if check == IDLE_CHECKS // 2:
+    """Make sure the line is idle within a few seconds; hang up again half-way if not."""
+    start = time.monotonic()
+    deadline = start + IDLE_CONFIRM_WITHIN
+    hung_up_again = False
+    while voice_calls_up(channel):
+        now = time.monotonic()
+        if now >= deadline:
+            raise ModemError(f"a call is still up {IDLE_CONFIRM_WITHIN:g}s after hanging up")
+        if not hung_up_again and now >= start + IDLE_CONFIRM_WITHIN / 2:
             _hang_up(channel, profile)
-        item = urcs.get(IDLE_WAIT)  # an end URC wakes us early
+            hung_up_again = True
+        item = urcs.get(min(0.5, deadline - now))  # an end URC wakes us early
         if item is not None and item[1] is LOST:
             raise ModemGone("modem port lost while hanging up")
-    raise ModemError("a call is still up after hanging up")
 
 
 def hang_up_all(channel: AtChannel, profile: Profile) -> None:
-    """Used at shutdown and after a fault: leave no call up."""
+    """Used at start, after a fault and at exit: leave no call up."""
     with channel.subscribe() as urcs:
         if voice_calls_up(channel):
+            log.warning("a call was up; hanging it up")
             _hang_up(channel, profile)
             _confirm_idle(channel, profile, urcs)

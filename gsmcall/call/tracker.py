@@ -46,7 +46,6 @@ class CallTracker:
     detail: str = ""
     _end_causes: list[EndCause] | None = None
     _settle_until: float | None = None
-    hung_up_by_us: bool = False
 
     # --- inputs -------------------------------------------------------------------------
     def on_dial_result(self, final: FinalResult, now: float) -> None:
@@ -78,7 +77,6 @@ class CallTracker:
 
     def on_hangup(self, now: float) -> None:
         """We hung up: before an answer that is the ring timeout."""
-        self.hung_up_by_us = True
         if self.result is None:
             self.result = CallResult.NO_ANSWER
             self.detail = f"no answer within {self.ring_timeout:g}s"

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import serial
 
-from gsmcall.at.protocol import AtProtocol, Command, Completed, Response, SendPayload, Urc
+from gsmcall.at.protocol import ESC, AtProtocol, Command, Completed, Response, SendPayload, Urc
 from gsmcall.modem.errors import CommandTimeout, ModemGone, PortBusy
 from gsmcall.modem.portlock import describe_holders
 
@@ -35,6 +35,12 @@ class Signal:
 
 LOST = Signal("lost")
 INTERRUPTED = Signal("interrupted")
+
+# After a timeout the modem may still send the late answer.  Before the next command the
+# line must have been quiet this long (bounded), so that answer is dropped as stray and
+# not taken for the next command's.
+RESYNC_QUIET = 0.3
+RESYNC_MAX = 2.0
 
 
 class UrcStream:
@@ -68,6 +74,8 @@ class AtChannel:
         self._streams: list[UrcStream] = []
         self._reader: threading.Thread | None = None
         self._lost = threading.Event()
+        self._last_rx = 0.0
+        self._desynced = False
 
     # --- lifecycle -----------------------------------------------------------------------
     def open(self) -> None:
@@ -84,6 +92,7 @@ class AtChannel:
             self._response = None
             self._serial = ser
             self._lost.clear()
+            self._desynced = False
         self._reader = threading.Thread(target=self._read_loop, args=(ser,), name="at-reader", daemon=True)
         self._reader.start()
         log.debug("opened %s", self.port)
@@ -114,6 +123,8 @@ class AtChannel:
         """
         command = Command(text, timeout if timeout is not None else self.default_timeout, payload)
         with self._command_lock:
+            if self._desynced:
+                self._resync()
             with self._state_lock:
                 ser = self._serial
                 if ser is None or self._lost.is_set():
@@ -130,12 +141,36 @@ class AtChannel:
                         raise ModemGone(f"{self.port} vanished during {text}")
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
-                        lines = self._protocol.abandon()
-                        log.debug("AT timeout %s (got %s)", text, lines)
-                        raise CommandTimeout(text, command.timeout, lines)
+                        lines, cancel = self._protocol.abandon()
+                        self._desynced = True
+                        break
                     self._done.wait(remaining)
-                response, self._response = self._response, None
-            return response
+                else:
+                    response, self._response = self._response, None
+                    return response
+            if cancel:
+                self._write(ser, cancel)  # out of a text-input prompt we never got to fill
+            log.debug("AT timeout %s (got %s)", text, lines)
+            raise CommandTimeout(text, command.timeout, lines)
+
+    def cancel_input(self) -> None:
+        """ESC: ends a text-input prompt a previous process may have left the modem in."""
+        with self._command_lock:
+            if self._serial is not None:
+                self._write(self._serial, ESC)
+
+    def _resync(self) -> None:
+        """Let a late answer to a timed-out command arrive (and be dropped) first."""
+        start = time.monotonic()
+        deadline = start + RESYNC_MAX
+        with self._done:
+            while not self._lost.is_set():
+                now = time.monotonic()
+                quiet_from = max(self._last_rx, start) + RESYNC_QUIET
+                if now >= quiet_from or now >= deadline:
+                    break
+                self._done.wait(min(quiet_from, deadline) - now)
+            self._desynced = False
 
     # --- URCs ----------------------------------------------------------------------------
     @contextmanager
@@ -181,11 +216,12 @@ class AtChannel:
     def _on_bytes(self, ser: serial.Serial, data: bytes) -> None:
         log.debug("AT< %r", data)
         with self._state_lock:
+            self._last_rx = time.monotonic()
             events = self._protocol.receive(data)
+            self._done.notify_all()
             for event in events:
                 if isinstance(event, Completed):
                     self._response = event.response
-                    self._done.notify_all()
                 elif isinstance(event, Urc):
                     for stream in self._streams:
                         stream.put(event.text)

@@ -20,6 +20,8 @@ class Profile:
     init_commands: tuple[str, ...]
     # True when the modem pushes call progress as URCs; False means poll AT+CLCC during a call.
     pushes_call_state: bool
+    # The commands that make it push; if one is refused, the daemon polls instead.
+    call_state_commands: tuple[str, ...]
     # Tried in order until one answers OK.
     hangup_commands: tuple[str, ...]
     sms_storage: str
@@ -33,15 +35,18 @@ GENERIC = Profile(
     name="generic",
     init_commands=("AT+COLP=0", "AT+CVHU=0"),
     pushes_call_state=False,
+    call_state_commands=(),
     hangup_commands=("AT+CHUP", "ATH"),
     sms_storage="SM",
 )
 
 SIM800 = Profile(
     name="sim800",
-    # +CLCC on every change and MO RING/MO CONNECTED; SIM800 has no AT+CVHU (V1.09).
-    init_commands=("AT+COLP=0", "AT+CLCC=1", "AT+MORING=1"),
+    # SIM800 has no AT+CVHU (V1.09).
+    init_commands=("AT+COLP=0",),
     pushes_call_state=True,
+    # +CLCC on every change, and MO RING/MO CONNECTED.
+    call_state_commands=("AT+CLCC=1", "AT+MORING=1"),
     # AT+CHUP is not in the SIM800 V1.09 command list.
     hangup_commands=("ATH",),
     sms_storage="SM",
@@ -50,10 +55,12 @@ SIM800 = Profile(
 
 EC25 = Profile(
     name="ec25",
-    # ^DSCI pushes call state (manual example); CVHU=0 because the manual does not state
-    # the default; smsfull makes a full store visible as +QIND: "smsfull".
-    init_commands=("AT+COLP=0", "AT+CVHU=0", "AT^DSCI=1", 'AT+QINDCFG="smsfull",1'),
+    # CVHU=0 because the manual does not state the default; smsfull makes a full store
+    # visible as +QIND: "smsfull".
+    init_commands=("AT+COLP=0", "AT+CVHU=0", 'AT+QINDCFG="smsfull",1'),
     pushes_call_state=True,
+    # ^DSCI pushes call state (manual example).
+    call_state_commands=("AT^DSCI=1",),
     hangup_commands=("AT+CHUP", "ATH"),
     sms_storage="ME",  # [I] the module's own store; capacity from AT+CPMS
     identify=((r"QUECTEL", r""), (r"", r"^E[CG]2[15]")),
@@ -61,9 +68,11 @@ EC25 = Profile(
 
 SIM7600 = Profile(
     name="sim7600",
-    # ATH is silently ignored unless CVHU=0 (LilyGO T-SIM7600X #65); +CLCC on change.
-    init_commands=("AT+COLP=0", "AT+CVHU=0", "AT+CLCC=1"),
+    # ATH is silently ignored unless CVHU=0 (LilyGO T-SIM7600X #65).
+    init_commands=("AT+COLP=0", "AT+CVHU=0"),
     pushes_call_state=True,
+    # +CLCC on change; VOICE CALL: BEGIN/END come regardless.
+    call_state_commands=("AT+CLCC=1",),
     hangup_commands=("AT+CHUP", "ATH"),
     sms_storage="SM",
     identify=((r"SIMCOM", r"SIM7[56]\d\d|A76\d\d"),),
@@ -74,6 +83,7 @@ HUAWEI = Profile(
     # ^ORIG/^CONF/^CONN/^CEND are always on; ATH needs CVHU=0 on the E1550 (smslib #5).
     init_commands=("AT+CVHU=0",),
     pushes_call_state=True,
+    call_state_commands=(),  # always on
     hangup_commands=("AT+CHUP", "ATH"),
     sms_storage="SM",
     identify=((r"HUAWEI", r""),),

@@ -12,8 +12,9 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from gsmcall.at.urcs import is_urc
 from gsmcall.config import ModemSettings
 from gsmcall.modem.channel import INTERRUPTED, LOST, AtChannel, UrcStream
 from gsmcall.modem.errors import CommandTimeout, FatalModemError, ModemError, ModemGone, Stopped
@@ -26,7 +27,7 @@ WAKE_TIMEOUT = 1.0
 SIM_WAIT = 30.0
 REGISTRATION_WAIT = 90.0
 RECHECK_EVERY = 2.0
-SMS_SETUP_ATTEMPTS = 5
+SMS_SETUP_WAIT = 30.0
 
 _REGISTERED = {1, 5}
 _REG_STATES = {0: "not registered", 1: "home", 2: "searching", 3: "denied", 4: "unknown", 5: "roaming"}
@@ -56,14 +57,27 @@ def initialise(channel: AtChannel, settings: ModemSettings, sms_enabled: bool) -
         registration = _await_registration(channel, urcs)
         for command in profile.init_commands:
             _optional(channel, command)
+        profile = _enable_call_state(channel, profile)
         if sms_enabled:
             _setup_sms(channel, urcs, profile)
         signal = read_signal_dbm(channel)
     return ModemInfo(manufacturer, model, revision, profile, registration, signal)
 
 
+def _enable_call_state(channel: AtChannel, profile: Profile) -> Profile:
+    """Switch on call-progress URCs; if the firmware refuses, poll AT+CLCC instead
+    (a Quectel relative without ^DSCI must not report every answer as no answer)."""
+    refused = [command for command in profile.call_state_commands if not _optional(channel, command)]
+    if refused and profile.pushes_call_state:
+        log.warning("call-state reports unavailable (%s refused); polling AT+CLCC during calls", ", ".join(refused))
+        return replace(profile, pushes_call_state=False)
+    return profile
+
+
 def _wake(channel: AtChannel) -> None:
-    """Autobauding SIM800s eat the first bytes; USB modems may still be booting."""
+    """Autobauding SIM800s eat the first bytes; USB modems may still be booting; a
+    modem may still wait for an SMS body from before a crash (ESC ends that)."""
+    channel.cancel_input()
     for _ in range(WAKE_ATTEMPTS):
         try:
             if channel.command("AT", timeout=WAKE_TIMEOUT).ok:
@@ -82,9 +96,12 @@ def _optional(channel: AtChannel, command: str) -> bool:
 
 def _ident(channel: AtChannel, command: str) -> str:
     response = channel.command(command)
-    if not response.ok or not response.lines:
+    # Skip URCs that firmware slips in (SIM800 "*PSUTTZ:"), keeping "+CGMR: LE20B03..." forms.
+    lines = [line for line in response.lines
+             if line.startswith("+CGM") or not (is_urc(line) or line.startswith(("*", "+", "^")))]
+    if not response.ok or not lines:
         return ""
-    text = response.lines[0]
+    text = lines[0]
     prefix = command[2:] + ":"
     return text[len(prefix):].strip() if text.upper().startswith(prefix) else text.strip()
 
@@ -138,11 +155,11 @@ def _await_registration(channel: AtChannel, urcs: UrcStream) -> str:
     deadline = time.monotonic() + REGISTRATION_WAIT
     logged = ""
     while True:
-        states = [_reg_state(channel, cmd) for cmd in ("AT+CREG?", "AT+CEREG?")]
-        known = [s for s in states if s is not None]
-        if any(s in _REGISTERED for s in known):
-            return _REG_STATES[next(s for s in known if s in _REGISTERED)]
-        summary = ", ".join(_REG_STATES.get(s, str(s)) for s in known) or "no answer"
+        states = _registration_states(channel)
+        registered = [s for s in states if s in _REGISTERED]
+        if registered:
+            return _REG_STATES[registered[0]]
+        summary = ", ".join(_REG_STATES.get(s, str(s)) for s in states) or "no answer"
         if time.monotonic() >= deadline:
             raise ModemError(f"not registered on the network after {REGISTRATION_WAIT:g}s ({summary})")
         if summary != logged:
@@ -151,13 +168,20 @@ def _await_registration(channel: AtChannel, urcs: UrcStream) -> str:
         _wait(urcs, RECHECK_EVERY)
 
 
-def _reg_state(channel: AtChannel, command: str) -> int | None:
-    response = channel.command(command)
-    if not response.ok:
-        return None
-    value = response.first(command[2:-1] + ":")
-    match = re.match(r"\s*\d+\s*,\s*(\d+)", value or "")
-    return int(match.group(1)) if match else None
+def is_registered(channel: AtChannel) -> bool:
+    return any(s in _REGISTERED for s in _registration_states(channel))
+
+
+def _registration_states(channel: AtChannel) -> list[int]:
+    """Circuit-switched (+CREG) and LTE (+CEREG) registration, as far as the modem knows."""
+    states = []
+    for command in ("AT+CREG?", "AT+CEREG?"):
+        response = channel.command(command)
+        value = response.first(command[2:-1] + ":") if response.ok else None
+        match = re.match(r"\s*\d+\s*,\s*(\d+)", value or "")
+        if match:
+            states.append(int(match.group(1)))
+    return states
 
 
 def read_signal_dbm(channel: AtChannel) -> float | None:
@@ -172,13 +196,14 @@ def read_signal_dbm(channel: AtChannel) -> float | None:
 def _setup_sms(channel: AtChannel, urcs: UrcStream, profile: Profile) -> None:
     storage = profile.sms_storage
     commands = ("AT+CMGF=0", f'AT+CPMS="{storage}","{storage}","{storage}"', profile.new_message_indication)
-    for attempt in range(SMS_SETUP_ATTEMPTS):
-        if all(channel.command(command).ok for command in commands):
+    deadline = time.monotonic() + SMS_SETUP_WAIT
+    while not all(channel.command(command).ok for command in commands):
+        if time.monotonic() >= deadline:
+            log.error("SMS set-up refused for %gs: SMS commands will not be received", SMS_SETUP_WAIT)
             return
         # SIM800 refuses SMS commands until it has printed "SMS Ready".
-        log.info("SMS set-up refused (attempt %d); waiting for the modem's SMS service", attempt + 1)
+        log.info("SMS set-up refused; waiting for the modem's SMS service")
         _wait(urcs, RECHECK_EVERY)
-    log.error("SMS set-up failed: SMS commands will not be received")
 
 
 def _wait(urcs: UrcStream, seconds: float) -> None:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-_DIAL_STRING = re.compile(r"\+?[0-9*#]+")
+from gsmcall.dialstring import is_diallable
+
 _SENDER = re.compile(r"\+?[0-9]+")
 _CONFIGURED_NUMBER = re.compile(r"\+?[0-9][0-9 ()-]*")
 
@@ -46,7 +47,7 @@ class Authoriser:
             return Decision(False, "no allowed_senders configured")
         if self._canonical(sender) not in self._senders:
             return Decision(False, f"sender {sender!r} is not in allowed_senders")
-        if not _DIAL_STRING.fullmatch(number):
+        if not is_diallable(number):
             return Decision(False, f"number {number!r} has characters other than digits, * and # (and a leading +)")
         for target in self._targets:
             if target.fullmatch(number):

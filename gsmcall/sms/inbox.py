@@ -104,7 +104,8 @@ class SmsInbox:
             return
         try:
             part = decode_deliver(pdu)
-        except PduError as exc:
+        except Exception as exc:  # noqa: BLE001 - a third-party parser on radio input: any failure means undecodable
+            exc = exc if isinstance(exc, PduError) else PduError(f"{type(exc).__name__}: {exc}")
             log.warning("SMS %d cannot be decoded (%s); deleting it", index, exc)
             self._journal.mark_sms(key, "", f"undecodable: {exc}")
             self._count("undecodable")
@@ -147,7 +148,13 @@ class SmsInbox:
         for item in stored:
             self._journal.mark_sms_dialling(item.key, sender)
         log.info("SMS command from %s: dialling %s (%s)", sender, command.number, command.text[:60])
-        attempt = self._dial(command.number)
+        try:
+            attempt = self._dial(command.number)
+        except ModemError:
+            # The modem failed, not the command: keep the message for after the reconnect.
+            for item in stored:
+                self._journal.unmark_sms_dialling(item.key)
+            raise
         outcome = f"dialled {command.number}: {attempt.result.value}"
         log.info("SMS command from %s: %s", sender, outcome)
         if self._settings.reply:

@@ -90,6 +90,10 @@ def decode_deliver(pdu_hex: str) -> SmsPart:
         fields = gsmpdu.decodeSmsPdu(bytearray(raw))  # bytes would be taken as hex text
     except (EncodingError, ValueError, StopIteration, IndexError, KeyError) as exc:
         raise PduError(f"undecodable SMS-DELIVER: {exc!r}") from None
+    if fields.get("type") != "SMS-DELIVER" or fields.get("time") is None:
+        # The library reads the type from its own parse of the SMSC field, which a stray
+        # nibble can throw off; our own first-octet check passed, so say what it saw.
+        raise PduError(f"the library read this as {fields.get('type')!r}, not an SMS-DELIVER")
     ref, total, seq = _concatenation(fields.get("udh", []), udh_octets)
     text = _decode_text(alphabet, udl, user_data, udh_octets)
     if total == 1:

@@ -109,7 +109,7 @@ def test_late_result_after_abandon_is_dropped():
     proto = AtProtocol()
     proto.start(Command("AT+COPS?"))
     run(proto, b"\r\n+COPS: 0,0,\"X\"\r\n")
-    assert proto.abandon() == ('+COPS: 0,0,"X"',)
+    assert proto.abandon() == (('+COPS: 0,0,"X"',), b"")
     assert run(proto, b"\r\nOK\r\n") == []
     proto.start(Command("AT"))
     (event,) = run(proto, b"\r\nOK\r\n")
@@ -129,7 +129,7 @@ def test_cpin_ready_without_ok_leaves_lines_for_the_caller():
     proto = AtProtocol()
     proto.start(Command("AT+CPIN?"))
     assert run(proto, b"\r\n+CPIN: READY\r\n") == []
-    assert proto.abandon() == ("+CPIN: READY",)
+    assert proto.abandon() == (("+CPIN: READY",), b"")
 
 
 def test_final_result_spellings():
@@ -140,3 +140,26 @@ def test_final_result_spellings():
     assert parse_final("+CME ERROR：340").error_code == "340"
     assert parse_final("+CME ERROR: incorrect password").kind is ResultKind.CME_ERROR
     assert parse_final("OKAY") is None
+
+
+def test_prompt_followed_by_a_urc_in_the_same_read():
+    proto = AtProtocol()
+    proto.start(Command("AT+CMGS=17", payload="0011"))
+    events = run(proto, b'\r\n> \r\n+CMTI: "SM",3\r\n')
+    assert events == [SendPayload(b"0011\x1a"), Urc('+CMTI: "SM",3')]
+
+
+def test_abandoned_prompt_command_asks_for_escape():
+    proto = AtProtocol()
+    proto.start(Command("AT+CMGS=17", payload="0011"))
+    assert proto.abandon() == ((), b"\x1b")
+
+
+def test_command_that_cannot_be_encoded_leaves_the_protocol_usable():
+    proto = AtProtocol()
+    try:
+        proto.start(Command('AT+CPIN="１２３４"'))
+    except UnicodeEncodeError:
+        pass
+    assert not proto.busy
+    assert proto.start(Command("AT")) == b"AT\r"

@@ -1,0 +1,56 @@
+"""Escalation over a real journal with scripted dial results."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from gsmcall.call.outcome import Attempt, CallResult
+from gsmcall.escalation import MAX_FAILURES_PER_NUMBER, Escalation
+from gsmcall.journal import Journal
+from gsmcall.modem.errors import ModemError
+
+
+def scripted(results: dict[str, CallResult], log: list[str]):
+    def dial(number: str) -> Attempt:
+        log.append(number)
+        return Attempt(number, results[number])
+
+    return dial
+
+
+def test_stops_at_the_first_answer(tmp_path):
+    rung: list[str] = []
+    with Journal(tmp_path) as journal:
+        dial = scripted({"A": CallResult.NO_ANSWER, "B": CallResult.ANSWERED}, rung)
+        assert Escalation(journal, dial, 0, threading.Event()).run("m", ("A", "B", "A"))
+        (callback,) = journal.pending_callbacks(float("inf"))
+    assert rung == ["A", "B"] and callback.resp == "B"
+
+
+def test_answer_journaled_before_a_crash_is_reported_without_ringing(tmp_path):
+    with Journal(tmp_path) as journal:
+        journal.start_alert("m", ("A", "B", "C"))
+        journal.record_attempt("m", Attempt("A", CallResult.NO_ANSWER).to_json())
+        journal.record_attempt("m", Attempt("B", CallResult.ANSWERED).to_json())
+    rung: list[str] = []
+    with Journal(tmp_path) as journal:  # the restart
+        progress = journal.unfinished_alert()
+        assert Escalation(journal, scripted({}, rung), 0, threading.Event()).run(progress.mid, progress.phones)
+        (callback,) = journal.pending_callbacks(float("inf"))
+    assert rung == [] and callback.resp == "B"
+
+
+def test_a_number_the_modem_keeps_refusing_is_given_up_across_runs(tmp_path):
+    rung: list[str] = []
+    dial = scripted({"BAD": CallResult.FAILED, "OK": CallResult.ANSWERED}, rung)
+    for _ in range(MAX_FAILURES_PER_NUMBER - 1):  # each --once run is a new process
+        with Journal(tmp_path) as journal, pytest.raises(ModemError):
+            Escalation(journal, dial, 0, threading.Event()).run("m", ("BAD", "OK"))
+    with Journal(tmp_path) as journal:
+        assert Escalation(journal, dial, 0, threading.Event()).run("m", ("BAD", "OK"))
+        (callback,) = journal.pending_callbacks(float("inf"))
+    assert rung == ["BAD"] * MAX_FAILURES_PER_NUMBER + ["OK"]
+    assert callback.resp == "OK"
+    assert [a["result"] for a in callback.body["attempts"]] == ["failed", "answered"]
