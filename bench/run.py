@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import math
 import os
@@ -416,6 +417,9 @@ def render(report: dict[str, Any]) -> str:
     dirty = meta["dirty"]
     L.append(f"- gsmcall: commit {meta['commit']}"
              + (f" plus uncommitted changes to {len(dirty)} files under gsmcall/ ({', '.join(dirty)})" if dirty else ""))
+    L.append(f"- gsmcall/ content digest {meta['code_hash']}"
+             + (" — **the code changed during the run: figures mix versions, run again**"
+                if meta.get("code_changed") else ", unchanged during the run"))
     L.append(f"- state dir (SQLite, synchronous=FULL) on: {meta['state_fs']}")
     L.append(f"- command: `{meta['command']}`")
     L.append(f"- mode: {'quick (CI smoke: too few samples for the percentiles to mean much)' if meta['quick'] else 'full'}; "
@@ -548,6 +552,14 @@ def machine() -> str:
     return f"{platform.node()} {platform.system()} {platform.release()} {platform.machine()}, {cpu}, {os.cpu_count()} CPUs"
 
 
+def code_hash() -> str:
+    """A digest of gsmcall/ as it is on disk: each daemon started imports what is there then."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "gsmcall").rglob("*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def git(*args: str) -> str:
     try:
         return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, timeout=10).stdout.strip()
@@ -603,7 +615,8 @@ def main(argv: list[str] | None = None) -> int:
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": machine(), "python": sys.version.split()[0],
         "commit": git("rev-parse", "--short", "HEAD") or "?",
-        "dirty": [line[3:] for line in git("status", "--porcelain", "--", "gsmcall").splitlines()],
+        "dirty": [line.split(maxsplit=1)[-1] for line in git("status", "--porcelain", "--", "gsmcall").splitlines()],
+        "code_hash": code_hash(),
         "state_fs": filesystem_of(tmp), "command": command, "quick": args.quick,
         "samples": {"push_alerts": args.samples, "generic_alerts": args.poll_samples, "sms": args.sms_samples,
                     "theirs": args.theirs_samples, "idle_seconds": args.idle_seconds,
@@ -651,6 +664,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.workdir:
             shutil.rmtree(tmp, ignore_errors=True)
     report["meta"]["wall_s"] = time.monotonic() - started
+    report["meta"]["code_changed"] = code_hash() != report["meta"]["code_hash"]
     report["targets"] = check_targets(report)
     text = render(report)
     print(text)
