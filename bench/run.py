@@ -39,10 +39,12 @@ import yaml
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(ROOT))
 
 from endpoint import BenchEndpoint  # noqa: E402
 
 from gsmcall.emulator import Callee, Emulator  # noqa: E402
+from tests.support.command import gsmcall_command  # noqa: E402
 
 PUSH_PROFILES = ["sim800", "ec25", "sim7600", "huawei"]
 ALL_PROFILES = PUSH_PROFILES + ["generic"]
@@ -69,15 +71,6 @@ TARGET_IDLE_AT_PER_MIN = 1.0
 
 
 # --- small helpers ------------------------------------------------------------------------
-def gsmcall_command() -> list[str]:
-    """The console script next to this interpreter, as a user runs it; the module otherwise."""
-    script = Path(sys.executable).with_name("gsmcall")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("gsmcall")
-    return [found] if found else [sys.executable, "-m", "gsmcall"]
-
-
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 

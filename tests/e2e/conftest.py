@@ -5,10 +5,8 @@ commands and calls, and the endpoint's log of requests."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ import pytest
 import yaml
 
 from gsmcall.emulator import Emulator
+from tests.support.command import gsmcall_command
 from tests.support.http_endpoint import EndpointServer
 
 PROFILES = ["sim800", "ec25", "sim7600", "huawei", "generic"]
@@ -27,15 +26,6 @@ FAST = {
     "calls": {"ring_timeout": 1.5, "hold": 0.2, "gap": 0.1},
     "alerts": {"poll_interval": 0.3, "timeout": 2},
 }
-
-
-def gsmcall_command() -> list[str]:
-    """The installed console script, as a user runs it; the module as a fallback."""
-    script = Path(sys.executable).with_name("gsmcall")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("gsmcall")
-    return [found] if found else [sys.executable, "-m", "gsmcall"]
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,8 @@ import subprocess
 import urllib.request
 
 from gsmcall.emulator import Callee
-from tests.e2e.conftest import dials, explain, gsmcall_command
+from tests.e2e.conftest import dials, explain
+from tests.support.command import gsmcall_command
 
 A = "18712345678"
 
