@@ -284,10 +284,14 @@ class Daemon:
         return float("inf") if due is None else time.monotonic() + max(0.0, due - time.time())
 
     def _idle_wait(self, urcs: UrcStream, until: float) -> None:
-        item = urcs.get(until - time.monotonic())
+        self._take_urcs(urcs, wait=until - time.monotonic())
+
+    def _take_urcs(self, urcs: UrcStream, wait: float = 0.0) -> None:
+        """Handle the URCs that arrived, waiting up to ``wait`` for the first."""
+        item = urcs.get(wait)
         while item is not None:
             self._on_urc(*item)
-            item = urcs.get(0)  # drain what else arrived together
+            item = urcs.get(0)
 
     def _on_urc(self, arrived: float, payload: str | Signal) -> None:
         stale = arrived < self._connected_at  # from before the last (re)initialisation
@@ -297,7 +301,8 @@ class Daemon:
             return
         cmti = parse_cmti(payload)
         if cmti is not None:
-            self._sms_indications.append(cmti[1])
+            if self.settings.sms.enabled:
+                self._sms_indications.append(cmti[1])
         elif parse_storage_full(payload):
             log.warning("the modem's SMS storage is full; sweeping it")
             self._sweep_needed = True
@@ -306,12 +311,9 @@ class Daemon:
 
     def _handle_sms(self, urcs: UrcStream) -> None:
         """Act on the SMS that arrived, including those that came during a call."""
+        self._take_urcs(urcs)
         if not self.settings.sms.enabled:
             return
-        item = urcs.get(0)
-        while item is not None:
-            self._on_urc(*item)
-            item = urcs.get(0)
         if self._sweep_needed:
             self._sweep_needed = False
             self.inbox.sweep()
