@@ -288,7 +288,9 @@ def reaction_run(profile: str, args: argparse.Namespace, work: Path, ep: BenchEn
         out["answer_to_hangup"] = answer_to_hangup(alert_log, profile)
         out["alert_to_atd"] = alert_to_atd(alert_log, dict(ep.stats.alert_sent), mids)
 
-        # SMS commands, one at a time, at a random phase.
+        # SMS commands, one at a time, at a random phase, once the daemon has swept the store
+        # (it does that after alerts, so the first command is not picked up by the sweep).
+        emu.wait_for("AT+CMGL=4", timeout=30)
         s0 = time.monotonic()
         for j, number in enumerate(sms_numbers):
             since = time.monotonic()

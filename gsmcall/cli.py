@@ -107,6 +107,7 @@ def _check(settings: Settings, as_json: bool) -> int:
 
 def _dial(settings: Settings, number: str) -> int:
     from gsmcall.call.dialer import CallTiming, hang_up_all, place_call
+    from gsmcall.call.outcome import FaultAfterCall
     from gsmcall.modem.channel import AtChannel
     from gsmcall.modem.errors import FatalModemError, ModemError
     from gsmcall.modem.setup import initialise
@@ -115,27 +116,39 @@ def _dial(settings: Settings, number: str) -> int:
         print(f"gsmcall: {number!r} is not a number to dial (digits, *, # and a leading +)", file=sys.stderr)
         return EXIT_CONFIG
     stop = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
     channel = AtChannel(settings.modem.port, settings.modem.baudrate, settings.modem.command_timeout)
+
+    def on_signal(*_: object) -> None:
+        stop.set()  # the call is hung up; waking the wait is left to a thread (see Daemon)
+        threading.Thread(target=channel.interrupt, daemon=True).start()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, on_signal)
     info = None
+    code = EXIT_OK
     try:
         channel.open()
         info = initialise(channel, settings.modem, sms_enabled=False)
         attempt = place_call(channel, info.profile, number, CallTiming(settings.calls.ring_timeout, settings.calls.hold), stop)
+    except FaultAfterCall as fault:
+        attempt, code = fault.attempt, EXIT_MODEM
+        print(f"gsmcall: modem: {fault}", file=sys.stderr)
     except (ModemError, FatalModemError) as exc:
         print(f"gsmcall: modem: {exc}", file=sys.stderr)
-        if info is not None and channel.is_open:
-            try:
-                hang_up_all(channel, info.profile)  # leave no call up behind us
-            except ModemError:
-                pass
-        return EXIT_MODEM
+        attempt, code = None, EXIT_MODEM
+    try:
+        if code != EXIT_OK and info is not None and channel.is_open:
+            hang_up_all(channel, info.profile)  # leave no call up behind us
+    except ModemError as exc:
+        print(f"gsmcall: a call may still be up: {exc}", file=sys.stderr)
     finally:
         channel.close()
-    times = ", ".join(f"{k.replace('_', ' ')} {v:.1f}s" for k, v in attempt.to_json().items()
-                      if k in ("alerting_after", "answered_after", "duration") and v is not None)
-    print(f"{number}: {attempt.result.value}" + (f" ({times})" if times else "") + (f" - {attempt.detail}" if attempt.detail else ""))
-    return EXIT_OK
+    if attempt is not None:
+        times = ", ".join(f"{k.replace('_', ' ')} {v:.1f}s" for k, v in attempt.to_json().items()
+                          if k in ("alerting_after", "answered_after", "duration") and v is not None)
+        print(f"{number}: {attempt.result.value}" + (f" ({times})" if times else "")
+              + (f" - {attempt.detail}" if attempt.detail else ""))
+    return code
 
 
 def _demo(profile: str) -> int:

@@ -27,7 +27,7 @@ from gsmcall.journal import Journal, JournalError
 from gsmcall.metrics import Metrics
 from gsmcall.modem.channel import LOST, AtChannel, Signal, UrcStream
 from gsmcall.modem.errors import FatalModemError, ModemError, PortBusy, Stopped
-from gsmcall.modem.setup import ModemInfo, initialise
+from gsmcall.modem.setup import ModemInfo, check_alive, initialise
 from gsmcall.sms.inbox import SmsInbox
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,8 @@ CALLBACK_RETRY_CAP = 300.0
 # The port usually returns within seconds of a USB re-enumeration: keep trying often.
 MODEM_RETRY_BASE = 0.5
 MODEM_RETRY_CAP = 5.0
+# A modem that worked this long since its last (re)connect starts its back-off afresh.
+MODEM_HEALTHY_AFTER = 60.0
 
 
 class Daemon:
@@ -71,6 +73,8 @@ class Daemon:
         self._connected_at = 0.0
         self._next_probe = 0.0
         self._offered_again: str | None = None
+        self._verify_modem = False
+        self._reconnect_at = 0.0
 
     def request_stop(self) -> None:
         """Called from a signal handler: finish or cut the current call, then exit 0.
@@ -111,7 +115,7 @@ class Daemon:
         try:
             if not self._deliver_callbacks():
                 code = EXIT_ENDPOINT
-            self._handle_sms(urcs)  # the messages stored while we were down
+            self._take_urcs(urcs)
             resuming = self.journal.unfinished_alert() is not None
             if not self._resume_alert():
                 return EXIT_OK
@@ -120,14 +124,15 @@ class Daemon:
                     alert = self.client.poll()
                 except EndpointError as exc:
                     log.error("alert endpoint: %s", exc)
-                    return EXIT_ENDPOINT
-                if alert is None:
-                    log.info("no alert")
+                    code = EXIT_ENDPOINT
                 else:
-                    self._take_alert(alert)
+                    if alert is None:
+                        log.info("no alert")
+                    else:
+                        self._take_alert(alert)
             if not self._deliver_callbacks():
                 code = EXIT_ENDPOINT
-            self._handle_sms(urcs)
+            self._handle_sms(urcs)  # after the alert: commands stored while we were down
         except ModemError as exc:
             log.error("modem fault: %s; the alert stays journaled and resumes on the next run", exc)
             return EXIT_MODEM
@@ -150,14 +155,15 @@ class Daemon:
             try:
                 self._alive()
                 self._deliver_callbacks()
-                self._handle_sms(urcs)
+                self._take_urcs(urcs)
                 if not self._resume_alert():
                     continue
                 now = time.monotonic()
                 if now >= next_poll:
                     next_poll = now + self._poll()
                     continue
-                if now >= self._next_probe:
+                self._handle_sms(urcs)  # alerts first: an SMS command waits for them
+                if self._verify_modem or now >= self._next_probe:
                     self._probe()
                 self.inbox.expire()
                 self._idle_wait(urcs, min(next_poll, self._callback_due(), self._next_probe))
@@ -181,28 +187,36 @@ class Daemon:
         self._sweep_needed = self.settings.sms.enabled
 
     def _reconnect(self) -> bool:
+        """Wait out the back-off, then reconnect.  The back-off is not reset by a reconnect
+        that works, only by a modem that then stays healthy, so a fault that recurs on
+        every dial (a modem refusing calls) cannot ring or retry in a tight loop."""
+        if self.stop.wait(max(0.0, self._reconnect_at - time.monotonic())):
+            return False
         try:
             self._connect()
         except ModemError as exc:
             self._modem_health.failed(str(exc))
-            self.stop.wait(self._modem_backoff.next_delay())
+            self._reconnect_at = time.monotonic() + self._modem_backoff.next_delay()
             return False
         self._modem_health.succeeded()
-        self._modem_backoff.reset()
         return True
 
     def _modem_down(self, reason: str) -> None:
         self._modem_health.failed(reason)
+        if self.info is not None and time.monotonic() - self._connected_at >= MODEM_HEALTHY_AFTER:
+            self._modem_backoff.reset()
+        self._reconnect_at = time.monotonic() + self._modem_backoff.next_delay()
         self.info = None
         self.channel.close()
         self.metrics.modem_up(False)
         sdnotify.status(f"modem lost: {reason}")
 
     def _probe(self) -> None:
-        """The idle health check: one ``AT`` a minute, so a dead modem is noticed."""
+        """The idle health check: one ``AT`` a minute, so a dead modem is noticed, and after
+        a boot URC, to tell a restart (it echoes again) from a late "PB DONE"."""
         self._next_probe = time.monotonic() + HEALTH_PROBE_EVERY
-        if not self.channel.command("AT").ok:
-            raise ModemError("modem answered the health probe with an error")
+        self._verify_modem = False
+        check_alive(self.channel)
 
     def _alive(self) -> None:
         """Tell systemd and the container's health check that we work: only while the
@@ -307,7 +321,7 @@ class Daemon:
             log.warning("the modem's SMS storage is full; sweeping it")
             self._sweep_needed = True
         elif is_boot_marker(payload) and not stale:
-            raise ModemError(f"modem restarted ({payload}); re-initialising")
+            self._verify_modem = True
 
     def _handle_sms(self, urcs: UrcStream) -> None:
         """Act on the SMS that arrived, including those that came during a call."""

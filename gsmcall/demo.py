@@ -1,9 +1,9 @@
 """``gsmcall demo``: the whole story on a fresh machine, with no modem and no server.
 
 It starts the bundled emulator and a tiny endpoint speaking the seed's protocol on
-127.0.0.1, then runs one real cycle of the daemon: a forwarding SMS command stored on the
-"modem" is dialled, the alert's first number does not answer, the second does, and the
-callback reports who answered.  The timeline is read back from the emulator's and the
+127.0.0.1, then runs one real cycle of the daemon: the alert's first number does not
+answer, the second does, the callback reports who answered, and then a forwarding SMS
+command stored on the "modem" is dialled.  The timeline is read back from the emulator's and the
 endpoint's logs, i.e. from what really crossed the wire.
 """
 

@@ -12,7 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from gsmcall.call.outcome import Attempt, CallResult
+from gsmcall.call.outcome import Attempt, CallResult, FaultAfterCall
 from gsmcall.journal import Journal
 from gsmcall.modem.errors import ModemError
 
@@ -55,8 +55,12 @@ class Escalation:
             if index > progress.next_index and self._stop.wait(self._gap):
                 return False
             number = phones[index]
-            attempt = self._dial(number)
-            if self._stop.is_set() and attempt.result is not CallResult.ANSWERED:
+            fault: FaultAfterCall | None = None
+            try:
+                attempt = self._dial(number)
+            except FaultAfterCall as exc:
+                attempt, fault = exc.attempt, exc  # the result stands; the modem is recovered after
+            if fault is None and self._stop.is_set() and attempt.result is not CallResult.ANSWERED:
                 # We cut the call short to shut down: it was not really rung; ring it after restart.
                 log.info("alert %s: stopped while ringing %s", mid, number)
                 return False
@@ -70,7 +74,15 @@ class Escalation:
             if attempt.result is CallResult.ANSWERED:
                 self._journal.finish_alert(mid, number)
                 log.info("alert %s: answered by %s", mid, number)
+            if fault is not None:
+                raise fault
+            if attempt.result is CallResult.ANSWERED:
                 return True
+        attempts = self._journal.start_alert(mid, phones).attempts
+        if not any(CallResult(a["result"]).reached_network for a in attempts):
+            # The modem refused every number: that is a broken modem, not "nobody answered".
+            self._journal.restart_alert(mid)
+            raise ModemError(f"alert {mid}: the modem refused to dial every number; ringing the list again later")
         self._journal.finish_alert(mid, None)
         log.warning("alert %s: nobody answered (%d calls)", mid, len(phones))
         return True

@@ -56,14 +56,16 @@ CREATE INDEX callbacks_due ON callbacks (state, next_at);
 CREATE TABLE sms (
     key        TEXT PRIMARY KEY,
     sender     TEXT,
-    state      TEXT NOT NULL CHECK (state IN ('dialling', 'done')),
+    -- 'retry': the modem failed before the command's call, try again (faults counts them)
+    state      TEXT NOT NULL CHECK (state IN ('dialling', 'done', 'retry')),
+    faults     INTEGER NOT NULL DEFAULT 0,
     outcome    TEXT,
     updated_at REAL NOT NULL
 );
 """
 
 CallbackState = Literal["pending", "delivered"]
-SmsState = Literal["dialling", "done"]
+SmsState = Literal["dialling", "done", "retry"]
 
 
 class JournalError(Exception):
@@ -220,6 +222,14 @@ class Journal:
             db.execute("INSERT INTO attempts (mid, seq, attempt) VALUES (?, ?, ?)", (mid, count, text))
             db.execute("UPDATE alerts SET failures = 0 WHERE mid = ?", (mid,))
 
+    def restart_alert(self, mid: str) -> None:
+        """Forget an alert's attempts: none of them reached the network (the modem refused
+        every number), so its whole list is to be rung again once the modem works."""
+        with self._tx() as db:
+            self._require_in_progress(db, mid)
+            db.execute("DELETE FROM attempts WHERE mid = ?", (mid,))
+            db.execute("UPDATE alerts SET failures = 0 WHERE mid = ?", (mid,))
+
     def note_dial_failure(self, mid: str) -> int:
         """Count one more refusal by the modem to dial the alert's next number; kept across
         runs, so a number the modem always refuses cannot stall the list run after run."""
@@ -308,21 +318,28 @@ class Journal:
         return rows[0][0] if rows else None
 
     def sms_processed(self, key: str) -> bool:
-        return self.sms_state(key) is not None
+        return self.sms_state(key) in ("dialling", "done")
 
     def mark_sms_dialling(self, key: str, sender: str | None = None) -> None:
         """Written just before dialling an SMS command; a finished record is never downgraded."""
         with self._tx() as db:
             db.execute(
                 "INSERT INTO sms (key, sender, state, updated_at) VALUES (?, ?, 'dialling', ?)"
-                " ON CONFLICT (key) DO NOTHING",
+                " ON CONFLICT (key) DO UPDATE SET state = 'dialling' WHERE state = 'retry'",
                 (key, sender, self._clock()),
             )
 
-    def unmark_sms_dialling(self, key: str) -> None:
-        """The modem failed before the command's call reached the network: allow a retry."""
+    def sms_fault(self, key: str) -> int:
+        """The modem failed before the command's call was placed: allow a retry, and return
+        how many faults this message has met (the caller gives up after a few)."""
         with self._tx() as db:
-            db.execute("DELETE FROM sms WHERE key = ? AND state = 'dialling'", (key,))
+            db.execute(
+                "UPDATE sms SET state = 'retry', faults = faults + 1, updated_at = ?"
+                " WHERE key = ? AND state = 'dialling'",
+                (self._clock(), key),
+            )
+            row = db.execute("SELECT faults FROM sms WHERE key = ?", (key,)).fetchone()
+            return int(row[0]) if row else 0
 
     def mark_sms(self, key: str, sender: str, outcome: str) -> None:
         """Record an SMS as handled (dialled, refused, unparsable...) with a short outcome."""

@@ -20,7 +20,7 @@ from gsmcall.call.outcome import CallResult
 
 log = logging.getLogger(__name__)
 
-SMS_OUTCOMES = ("dialled", "refused", "not_command", "undecodable")
+SMS_OUTCOMES = ("dialled", "refused", "not_command", "undecodable", "failed")
 
 
 class _MetricsServer(socketserver.ThreadingTCPServer):

@@ -35,6 +35,8 @@ class Response:
     command: Command
     lines: tuple[str, ...]
     final: FinalResult
+    # The modem echoed the command: after ATE0 that means it restarted and lost its settings.
+    echoed: bool = False
 
     @property
     def ok(self) -> bool:
@@ -73,6 +75,7 @@ class _Running:
     command: Command
     prefix: str | None
     lines: list[str] = field(default_factory=list)
+    echoed: bool = False
 
 
 class ProtocolError(RuntimeError):
@@ -138,7 +141,8 @@ class AtProtocol:
             return Urc(text)
         command = running.command
         if text == command.text or (command.payload is not None and text == command.payload):
-            return None  # echo (ATE1 at power-up, or a modem that ignores ATE0)
+            running.echoed = True  # echo: ATE1 is every modem's power-up state
+            return None
         if text == ">" and command.payload is not None and self._framer.expect_prompt:
             # The prompt, but followed by a line break in the same read (a URC came right
             # after it): the framer saw a line, not the unterminated "> ".
@@ -155,7 +159,7 @@ class AtProtocol:
         if final is not None:
             self._running = None
             self._framer.expect_prompt = False
-            return Completed(Response(command, tuple(running.lines), final))
+            return Completed(Response(command, tuple(running.lines), final, running.echoed))
         if is_urc(text):
             return Urc(text)
         running.lines.append(text)

@@ -5,9 +5,9 @@ moment its URC arrives) and from ``AT+CLCC`` polls where it has not.  Whatever h
 answer, ring timeout, stop request — the call is hung up and the line is confirmed idle
 with ``AT+CLCC`` before this returns, so no call is ever left up behind us.
 
-Modem faults raise ``ModemError`` so that they are never mistaken for an unanswered call,
-with one exception: once the callee has answered, that answer is the news, and it is
-returned even if hanging up then fails (the daemon reconnects and hangs up afterwards).
+Modem faults raise ``ModemError`` so that they are never mistaken for an unanswered call.
+Once the call's result is known (answered, or ended, or rung out), a later fault raises
+``FaultAfterCall`` carrying that result: it is journaled, then the modem is recovered.
 """
 
 from __future__ import annotations
@@ -19,19 +19,17 @@ from dataclasses import dataclass, replace
 
 from gsmcall.at.callstate import clcc_event, parse_call_urc, parse_clcc
 from gsmcall.at.urcs import is_boot_marker
-from gsmcall.call.outcome import Attempt, CallResult
+from gsmcall.call.outcome import Attempt, CallResult, FaultAfterCall
 from gsmcall.call.tracker import CallTracker
 from gsmcall.dialstring import check_diallable
 from gsmcall.modem.channel import LOST, AtChannel, Signal, UrcStream
 from gsmcall.modem.errors import CommandTimeout, ModemError, ModemGone
 from gsmcall.modem.profiles import Profile
-from gsmcall.modem.setup import is_registered
+from gsmcall.modem.setup import check_alive, is_registered
 
 log = logging.getLogger(__name__)
 
 DIAL_TIMEOUT = 20.0  # SIM800 manual: ATD max response time 20 s
-HANGUP_TIMEOUT = 10.0
-PREFLIGHT_TIMEOUT = 3.0
 IDLE_CONFIRM_WITHIN = 4.0
 # Polling right after ATD may not list the call yet; an empty list only counts as
 # "ended" once the call has been seen, or after this long.
@@ -50,9 +48,7 @@ def place_call(
 ) -> Attempt:
     check_diallable(number)
     with channel.subscribe() as urcs:
-        # A modem gone mute is found in seconds here, not after ATD's 20 s.
-        if not channel.command("AT", timeout=PREFLIGHT_TIMEOUT).ok:
-            raise ModemError("the modem answered AT with an error")
+        check_alive(channel)  # a mute or restarted modem is found here, in seconds
         tracker = CallTracker(number, time.monotonic(), timing.ring_timeout)
         try:
             response = channel.command(f"ATD{number};", timeout=DIAL_TIMEOUT)
@@ -64,16 +60,18 @@ def place_call(
         try:
             if not tracker.ended:
                 _follow(channel, profile, tracker, urcs, timing, stop)
+        except ModemError as exc:
+            if tracker.answered:
+                raise FaultAfterCall(tracker.attempt(time.monotonic()), str(exc)) from exc
+            raise
+        try:
             if not tracker.ended:
-                _hang_up(channel, profile)
                 tracker.on_hangup(time.monotonic())
+                _hang_up(channel, profile)
             attempt = tracker.attempt(time.monotonic())
             _confirm_idle(channel, profile, urcs)
         except ModemError as exc:
-            if not tracker.answered:
-                raise
-            log.warning("the call to %s was answered, then the modem failed: %s", number, exc)
-            return replace(tracker.attempt(time.monotonic()), detail=f"modem fault after the answer: {exc}")
+            raise FaultAfterCall(tracker.attempt(time.monotonic()), str(exc)) from exc
     if attempt.result is CallResult.UNREACHABLE and tracker.alerting_at is None and not is_registered(channel):
         # "NO CARRIER" at once is what a modem off the network says to every number.
         raise ModemError(f"the modem is not registered on the network (ATD{number}; ended at once)")
@@ -89,7 +87,8 @@ def _follow(
     stop: threading.Event,
 ) -> None:
     """Feed the tracker until the call ends or it is time for us to hang up."""
-    poller = _Poller(channel, tracker) if not profile.pushes_call_state else None
+    polling = not profile.pushes_call_state
+    poller = _Poller(channel, tracker)
     next_poll = time.monotonic() + profile.clcc_poll_interval
     while not tracker.ended and not stop.is_set():
         now = time.monotonic()
@@ -104,13 +103,14 @@ def _follow(
         else:
             deadline = tracker.next_deadline()
             if deadline == tracker.ring_deadline() and now >= deadline:
-                if poller is not None:
-                    poller.poll()  # a callee who picked up since the last poll did answer
+                # Ask before hanging up: a callee who picked up since the last poll, or whose
+                # answer URC a modem reset swallowed, did answer.
+                poller.poll()
                 if tracker.answered_at is None:
                     return
                 continue
             deadlines = [deadline] if deadline is not None else []
-        if poller is not None:
+        if polling:
             if now >= next_poll:
                 poller.poll()
                 next_poll = time.monotonic() + profile.clcc_poll_interval
@@ -125,7 +125,8 @@ def _follow(
                 raise ModemGone("modem port lost during a call")
             continue  # interrupted: the loop re-checks stop
         if is_boot_marker(payload):
-            raise ModemError(f"the modem restarted during the call ({payload})")
+            # A restart shows in the echo (ModemRestarted); a late "PB DONE" does not.
+            check_alive(channel)
         event = parse_call_urc(payload)
         if event is not None:
             tracker.on_event(event, arrived)
@@ -162,7 +163,7 @@ class _Poller:
 def _hang_up(channel: AtChannel, profile: Profile) -> None:
     for command in profile.hangup_commands:
         try:
-            if channel.command(command, timeout=HANGUP_TIMEOUT).ok:
+            if channel.command(command).ok:
                 return
         except CommandTimeout:
             log.warning("%s got no answer", command)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import enum
 from dataclasses import asdict, dataclass
 
+from gsmcall.modem.errors import ModemError
+
 
 class CallResult(enum.Enum):
     ANSWERED = "answered"
@@ -53,3 +55,14 @@ class Attempt:
 
 def _opt_float(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+class FaultAfterCall(ModemError):
+    """The call's result was known, then the modem failed (hanging up, confirming idle).
+
+    The result stands and is journaled; then the daemon recovers the modem, which hangs up
+    whatever is still up."""
+
+    def __init__(self, attempt: Attempt, cause: str) -> None:
+        super().__init__(f"after the call to {attempt.number} ({attempt.result.value}): {cause}")
+        self.attempt = attempt

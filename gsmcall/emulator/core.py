@@ -233,6 +233,7 @@ class Emulator:
         A string matches entries of ``kind`` (default 'rx', i.e. a command the host sent) that
         start with it, case-insensitively; a callable is a predicate on LogEntry.  Entries older
         than ``since`` (a monotonic time) are ignored.  Raises TimeoutError with the log tail.
+        The predicate runs under the emulator's lock: it must not call the emulator.
         """
         if callable(what):
             pred = what
@@ -298,6 +299,12 @@ class Emulator:
         with self._lock:
             for k in key:
                 self._modem.dtmf(k)
+
+    def reset(self, why: str = "power glitch") -> None:
+        """The modem restarts on its own (a brown-out on a call's current peak): calls drop,
+        settings are lost; USB modems leave the bus for ``reset_delay``, UART ones stay."""
+        with self._lock:
+            self._modem.reset(why)
 
     def set_responsive(self, flag: bool) -> None:
         with self._lock:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import serial
 
 from gsmcall.at.protocol import ESC, AtProtocol, Command, Completed, Response, SendPayload, Urc
-from gsmcall.modem.errors import CommandTimeout, ModemGone, PortBusy
+from gsmcall.modem.errors import CommandTimeout, ModemGone, ModemRestarted, PortBusy
 from gsmcall.modem.portlock import describe_holders
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,7 @@ class AtChannel:
         self._lost = threading.Event()
         self._last_rx = 0.0
         self._desynced = False
+        self.echo_off = False  # set once ATE0 took effect; an echo after that is a restart
 
     # --- lifecycle -----------------------------------------------------------------------
     def open(self) -> None:
@@ -93,6 +94,7 @@ class AtChannel:
             self._serial = ser
             self._lost.clear()
             self._desynced = False
+            self.echo_off = False
         self._reader = threading.Thread(target=self._read_loop, args=(ser,), name="at-reader", daemon=True)
         self._reader.start()
         log.debug("opened %s", self.port)
@@ -147,6 +149,8 @@ class AtChannel:
                     self._done.wait(remaining)
                 else:
                     response, self._response = self._response, None
+                    if response.echoed and self.echo_off:
+                        raise ModemRestarted(f"the modem echoed {text}: it restarted and lost its settings")
                     return response
             if cancel:
                 self._write(ser, cancel)  # out of a text-input prompt we never got to fill

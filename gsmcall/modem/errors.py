@@ -20,6 +20,11 @@ class CommandTimeout(ModemError):
         self.lines = lines
 
 
+class ModemRestarted(ModemError):
+    """The modem echoes commands again after ATE0, or printed its boot URCs: it restarted
+    (a brown-out, a firmware crash) and lost every setting we made."""
+
+
 class PortBusy(ModemGone):
     """Another process holds the port."""
 

@@ -23,6 +23,7 @@ from gsmcall.modem.profiles import PROFILES, Profile, identify
 log = logging.getLogger(__name__)
 
 WAKE_ATTEMPTS = 10
+PREFLIGHT_TIMEOUT = 3.0
 WAKE_TIMEOUT = 1.0
 SIM_WAIT = 30.0
 REGISTRATION_WAIT = 90.0
@@ -46,7 +47,9 @@ class ModemInfo:
 def initialise(channel: AtChannel, settings: ModemSettings, sms_enabled: bool) -> ModemInfo:
     with channel.subscribe() as urcs:
         _wake(channel)
-        channel.command("ATE0")
+        if not channel.command("ATE0").ok:
+            raise ModemError("the modem refused ATE0")
+        channel.echo_off = True
         _optional(channel, "AT+CMEE=2")
         _unlock_sim(channel, urcs, settings.pin)
         manufacturer = _ident(channel, "AT+CGMI")
@@ -62,6 +65,13 @@ def initialise(channel: AtChannel, settings: ModemSettings, sms_enabled: bool) -
             _setup_sms(channel, urcs, profile)
         signal = read_signal_dbm(channel)
     return ModemInfo(manufacturer, model, revision, profile, registration, signal)
+
+
+def check_alive(channel: AtChannel) -> None:
+    """One ``AT``: a mute modem is found in seconds, and a restarted one by its echo
+    (the channel raises ModemRestarted)."""
+    if not channel.command("AT", timeout=PREFLIGHT_TIMEOUT).ok:
+        raise ModemError("the modem answered AT with an error")
 
 
 def _enable_call_state(channel: AtChannel, profile: Profile) -> Profile:

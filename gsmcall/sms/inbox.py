@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from gsmcall.at.protocol import Response
 from gsmcall.at.sms_lines import parse_cmgl_header, parse_cmgr_header
-from gsmcall.call.outcome import Attempt
+from gsmcall.call.outcome import Attempt, FaultAfterCall
 from gsmcall.config import SmsSettings
 from gsmcall.journal import Journal
 from gsmcall.modem.channel import AtChannel
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 # two-part duty message and keeps a stray part from sitting in the store for long.
 REASSEMBLY_TIMEOUT = 3600.0
 INVALID_INDEX = "321"
+MAX_MODEM_FAULTS = 3
 
 
 @dataclass(frozen=True)
@@ -127,10 +128,18 @@ class SmsInbox:
         self._act(message, self._held.pop(group))
 
     def _act(self, message: Message, stored: list[_Stored]) -> None:
-        category, outcome = self._run(message, stored)
+        fault: FaultAfterCall | None = None
+        try:
+            category, outcome = self._run(message, stored)
+        except FaultAfterCall as exc:
+            # The call was placed and ended; only the clean-up failed: it counts as done.
+            fault = exc
+            category, outcome = "dialled", f"dialled {exc.attempt.number}: {exc.attempt.result.value}"
         self._count(category)
         for item in stored:
             self._journal.mark_sms(item.key, message.sender, outcome)
+        if fault is not None:
+            raise fault  # the daemon recovers the modem; the next sweep deletes the message
         for item in stored:
             self._delete(item.index)
 
@@ -150,10 +159,16 @@ class SmsInbox:
         log.info("SMS command from %s: dialling %s (%s)", sender, command.number, command.text[:60])
         try:
             attempt = self._dial(command.number)
-        except ModemError:
-            # The modem failed, not the command: keep the message for after the reconnect.
-            for item in stored:
-                self._journal.unmark_sms_dialling(item.key)
+        except FaultAfterCall:
+            raise
+        except ModemError as exc:
+            # The modem failed before the call was placed: keep the message for after the
+            # reconnect, a few times, so a recurring fault cannot retry it forever.
+            faults = max(self._journal.sms_fault(item.key) for item in stored)
+            if faults >= MAX_MODEM_FAULTS:
+                log.error("SMS command from %s: not dialled after %d modem faults (%s); giving up",
+                          sender, faults, exc)
+                return "failed", f"not dialled: {faults} modem faults"
             raise
         outcome = f"dialled {command.number}: {attempt.result.value}"
         log.info("SMS command from %s: %s", sender, outcome)

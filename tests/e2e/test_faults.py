@@ -391,7 +391,8 @@ def test_unresponsive_modem_recovers_and_the_alert_is_rung(make_emulator, gsmcal
     runner = gsmcall_factory(emu)
     endpoint.set_no_alert()
     proc = runner.start()
-    endpoint.wait_for_requests("GET", 1, timeout=20)  # initialised and idle
+    endpoint.wait_for_requests("GET", 1, timeout=20)
+    emu.wait_for("AT+CMGL=4", timeout=20)  # the start-up SMS sweep is done: idle
     emu.set_responsive(False)
     muted = event(emu, "modem unresponsive", timeout=1)
     endpoint.queue_alert("m-mute", [A])

@@ -28,7 +28,7 @@ def test_demo_runs_a_full_cycle_with_no_hardware(tmp_path):
     assert "call 18812345678 answered by the callee" in out
     assert "POST callback {'mid': '60d536885fa2a8643fa4d3a0', 'resp': '18812345678'}" in out
     assert "call *7218812345678 answered by the network" in out
-    assert out.index("sms deleted") < out.index("POST callback")
+    assert out.index("POST callback") < out.index("call *7218812345678 dialing")  # alerts first
 
 
 def test_check_prints_the_table_and_exits_0(make_emulator, gsmcall_factory, endpoint):

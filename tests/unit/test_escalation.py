@@ -54,3 +54,29 @@ def test_a_number_the_modem_keeps_refusing_is_given_up_across_runs(tmp_path):
     assert rung == ["BAD"] * MAX_FAILURES_PER_NUMBER + ["OK"]
     assert callback.resp == "OK"
     assert [a["result"] for a in callback.body["attempts"]] == ["failed", "answered"]
+
+
+def test_every_number_refused_is_a_modem_fault_not_nobody_answered(tmp_path):
+    rung: list[str] = []
+    dial = scripted({"A": CallResult.FAILED, "B": CallResult.FAILED}, rung)
+    with Journal(tmp_path) as journal:
+        for _ in range(2 * (MAX_FAILURES_PER_NUMBER - 1)):  # the last refusal of each is recorded
+            with pytest.raises(ModemError, match="could not dial"):
+                Escalation(journal, dial, 0, threading.Event()).run("m", ("A", "B"))
+        with pytest.raises(ModemError, match="refused to dial every number"):
+            Escalation(journal, dial, 0, threading.Event()).run("m", ("A", "B"))
+        assert journal.pending_callbacks(float("inf")) == []
+        assert journal.unfinished_alert().next_index == 0  # the whole list is rung again later
+
+
+def test_fault_after_an_answer_reports_the_answer_then_raises(tmp_path):
+    from gsmcall.call.outcome import FaultAfterCall
+
+    def dial(number: str) -> Attempt:
+        raise FaultAfterCall(Attempt(number, CallResult.ANSWERED), "hang-up timed out")
+
+    with Journal(tmp_path) as journal:
+        with pytest.raises(FaultAfterCall):
+            Escalation(journal, dial, 0, threading.Event()).run("m", ("A", "B"))
+        (callback,) = journal.pending_callbacks(float("inf"))
+        assert callback.resp == "A" and journal.unfinished_alert() is None
