@@ -298,6 +298,10 @@ class Daemon:
         return float("inf") if due is None else time.monotonic() + max(0.0, due - time.time())
 
     def _idle_wait(self, urcs: UrcStream, until: float) -> None:
+        # Wake in time to feed systemd's watchdog at the interval it asked for.
+        feed_every = sdnotify.watchdog_interval()
+        if feed_every is not None:
+            until = min(until, time.monotonic() + feed_every)
         self._take_urcs(urcs, wait=until - time.monotonic())
 
     def _take_urcs(self, urcs: UrcStream, wait: float = 0.0) -> None:

@@ -49,6 +49,7 @@ class Escalation:
             log.info("alert %s: resuming at number %d of %d", mid, progress.next_index + 1, len(phones))
         else:
             log.info("alert %s: %d numbers to ring", mid, len(phones))
+        attempts = list(progress.attempts)
         for index in range(progress.next_index, len(phones)):
             if self._stop.is_set():
                 return False
@@ -67,6 +68,7 @@ class Escalation:
             if attempt.result is CallResult.FAILED and self._journal.note_dial_failure(mid) < MAX_FAILURES_PER_NUMBER:
                 raise ModemError(f"the modem could not dial {number}: {attempt.detail}")
             self._journal.record_attempt(mid, attempt.to_json())
+            attempts.append(attempt.to_json())
             log.info(
                 "alert %s: %s %s%s", mid, number, attempt.result.value,
                 f" ({attempt.detail})" if attempt.detail else "",
@@ -78,7 +80,6 @@ class Escalation:
                 raise fault
             if attempt.result is CallResult.ANSWERED:
                 return True
-        attempts = self._journal.start_alert(mid, phones).attempts
         if not any(CallResult(a["result"]).reached_network for a in attempts):
             # The modem refused every number: that is a broken modem, not "nobody answered".
             self._journal.restart_alert(mid)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 _TERMINATORS = b"\r\n"
-PROMPT = "> "
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from gsmcall.at.callstate import clcc_event, parse_call_urc, parse_clcc
 from gsmcall.at.urcs import is_boot_marker

@@ -41,21 +41,6 @@ class Attempt:
         data["result"] = self.result.value
         return data
 
-    @classmethod
-    def from_json(cls, data: dict[str, object]) -> "Attempt":
-        return cls(
-            number=str(data["number"]),
-            result=CallResult(data["result"]),
-            alerting_after=_opt_float(data.get("alerting_after")),
-            answered_after=_opt_float(data.get("answered_after")),
-            duration=_opt_float(data.get("duration")),
-            detail=str(data.get("detail", "")),
-        )
-
-
-def _opt_float(value: object) -> float | None:
-    return None if value is None else float(value)  # type: ignore[arg-type]
-
 
 class FaultAfterCall(ModemError):
     """The call's result was known, then the modem failed (hanging up, confirming idle).
