@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from gsmcall.alerts import AlertClient, EndpointError
+from gsmcall.intake.endpoint import AlertClient, EndpointError
 from gsmcall.config import Settings
 from gsmcall.modem.channel import AtChannel
 from gsmcall.modem.errors import FatalModemError, ModemError
 from gsmcall.modem.setup import initialise
+from gsmcall.runtime.events import EventQueue
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,12 @@ def _modem_checks(settings: Settings) -> list[CheckItem]:
         return [CheckItem("port", False, str(exc), "modem")]
     items.append(CheckItem("port", True, settings.modem.port, "modem"))
     try:
-        info = initialise(channel, settings.modem, settings.sms.enabled)
+        info = initialise(channel, EventQueue(), settings.modem, settings.sms.enabled)
         items += [
             CheckItem("modem", True, f"{info.manufacturer} {info.model}".strip() or "?", "modem"),
             CheckItem("firmware", True, info.revision or "?", "modem"),
             CheckItem("profile", True, info.profile.name, "modem"),
+            CheckItem("capabilities", True, info.capabilities.describe(), "modem"),
             CheckItem("SIM", True, "ready", "modem"),
             CheckItem("registration", True, info.registration, "modem"),
             CheckItem("operator", True, _operator(channel), "modem"),
@@ -84,7 +86,7 @@ def _endpoint_check(settings: Settings) -> CheckItem:
         client.close()
     if alert is None:
         return CheckItem("endpoint", True, "answers: no alert", "endpoint")
-    return CheckItem("endpoint", True, f"answers: alert {alert.mid} with {len(alert.phones)} numbers", "endpoint")
+    return CheckItem("endpoint", True, f"answers: alert {alert.key} with {len(alert.numbers)} numbers", "endpoint")
 
 
 def format_table(items: list[CheckItem]) -> str:

@@ -13,15 +13,13 @@ from pathlib import Path
 
 from gsmcall.config import ConfigError, Settings, load_config
 from gsmcall.dialstring import is_diallable
-from gsmcall.journal import JournalError
+from gsmcall.exitcodes import EXIT_CONFIG, EXIT_ENDPOINT, EXIT_MODEM, EXIT_OK
 from gsmcall.logsetup import configure
+from gsmcall.modem.profiles import PROFILES
+from gsmcall.store import JournalError
 
 log = logging.getLogger("gsmcall")
 
-EXIT_OK = 0
-EXIT_CONFIG = 2
-EXIT_MODEM = 3
-EXIT_ENDPOINT = 4
 DEFAULT_PATHS = (Path("config.yaml"), Path("/etc/gsmcall/config.yaml"))
 
 
@@ -48,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     dial = sub.add_parser("dial", help="place one call and print its outcome")
     dial.add_argument("number")
     demo = sub.add_parser("demo", help="emulator + local endpoint + one full cycle, no hardware needed")
-    demo.add_argument("--profile", default="ec25", choices=["generic", "sim800", "ec25", "sim7600", "huawei"])
+    demo.add_argument("--profile", default="ec25", choices=list(PROFILES))
     sub.add_parser("emulator", help="run the bundled modem emulator on a pseudo-terminal (see gsmcall emulator -h)")
     return parser
 
@@ -76,10 +74,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run_daemon(settings: Settings, once: bool) -> int:
-    from gsmcall.daemon import Daemon
+    from gsmcall.runtime.loop import Loop
+    from gsmcall.runtime.parts import build
 
     try:
-        daemon = Daemon(settings, once=once)
+        daemon = Loop(build(settings, once), once=once)
     except JournalError as exc:
         log.error("state.dir: %s", exc)
         return EXIT_CONFIG
@@ -106,30 +105,35 @@ def _check(settings: Settings, as_json: bool) -> int:
 
 
 def _dial(settings: Settings, number: str) -> int:
-    from gsmcall.call.dialer import CallTiming, hang_up_all, place_call
     from gsmcall.call.outcome import FaultAfterCall
+    from gsmcall.call.runner import hang_up_all, place_call
+    from gsmcall.call.session import CallTiming
+    from gsmcall.modem.capabilities.voice import Voice
     from gsmcall.modem.channel import AtChannel
     from gsmcall.modem.errors import FatalModemError, ModemError
     from gsmcall.modem.setup import initialise
+    from gsmcall.runtime.events import EventQueue
 
     if not is_diallable(number):
         print(f"gsmcall: {number!r} is not a number to dial (digits, *, # and a leading +)", file=sys.stderr)
         return EXIT_CONFIG
-    stop = threading.Event()
+    events = EventQueue()
     channel = AtChannel(settings.modem.port, settings.modem.baudrate, settings.modem.command_timeout)
 
     def on_signal(*_: object) -> None:
-        stop.set()  # the call is hung up; waking the wait is left to a thread (see Daemon)
-        threading.Thread(target=channel.interrupt, daemon=True).start()
+        # The call is hung up; the handler may have interrupted a lock holder, so a thread wakes the wait.
+        threading.Thread(target=events.request_stop, daemon=True).start()
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, on_signal)
-    info = None
+    voice = None
     code = EXIT_OK
     try:
-        channel.open()
-        info = initialise(channel, settings.modem, sms_enabled=False)
-        attempt = place_call(channel, info.profile, number, CallTiming(settings.calls.ring_timeout, settings.calls.hold), stop)
+        with channel.attach(events):
+            channel.open()
+            info = initialise(channel, events, settings.modem, sms_enabled=False)
+            voice = Voice(channel, info.profile.voice, info.capabilities.call_state_push)
+            attempt = place_call(voice, events, number, CallTiming(settings.calls.ring_timeout, settings.calls.hold))
     except FaultAfterCall as fault:
         attempt, code = fault.attempt, EXIT_MODEM
         print(f"gsmcall: modem: {fault}", file=sys.stderr)
@@ -137,8 +141,8 @@ def _dial(settings: Settings, number: str) -> int:
         print(f"gsmcall: modem: {exc}", file=sys.stderr)
         attempt, code = None, EXIT_MODEM
     try:
-        if code != EXIT_OK and info is not None and channel.is_open:
-            hang_up_all(channel, info.profile)  # leave no call up behind us
+        if code != EXIT_OK and voice is not None and channel.is_open:
+            hang_up_all(voice, events)  # leave no call up behind us
     except ModemError as exc:
         print(f"gsmcall: a call may still be up: {exc}", file=sys.stderr)
     finally:

@@ -22,7 +22,9 @@ from urllib.parse import urlsplit
 import phonenumbers
 import yaml
 
-PROFILES = ("auto", "generic", "sim800", "ec25", "sim7600", "huawei")
+from gsmcall.modem.profiles import PROFILES
+
+PROFILE_CHOICES = ("auto", *PROFILES)
 
 
 class ConfigError(Exception):
@@ -266,7 +268,7 @@ SCHEMA: dict[str, tuple[type, dict[str, Check]]] = {
     "modem": (ModemSettings, {
         "port": _nonempty_string,
         "baudrate": _positive_int,
-        "profile": _one_of(PROFILES),
+        "profile": _one_of(PROFILE_CHOICES),
         "pin": _pin,
         "command_timeout": _number(0, inclusive=False),
     }),

@@ -19,8 +19,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from gsmcall.config import parse_config
-from gsmcall.daemon import Daemon
 from gsmcall.emulator import Callee, Emulator
+from gsmcall.runtime.loop import Loop
+from gsmcall.runtime.parts import build
 
 FIRST, SECOND = "18712345678", "18812345678"
 DUTY = "+8618612748499"
@@ -94,7 +95,7 @@ def run_demo(profile: str = "ec25") -> tuple[int, list[str]]:
                 "state": {"dir": str(Path(tmp) / "state")},
                 "log": {"level": "WARNING", "show_numbers": True},
             })
-            code = Daemon(settings, once=True).run()
+            code = Loop(build(settings, once=True), once=True).run()
         finally:
             emulator.stop()
             server.shutdown()

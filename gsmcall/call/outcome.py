@@ -8,6 +8,7 @@ add ``acknowledged`` without changing the others.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from gsmcall.modem.errors import ModemError
@@ -40,6 +41,10 @@ class Attempt:
         data = asdict(self)
         data["result"] = self.result.value
         return data
+
+
+# Place one call to a number and say what became of it (raises ModemError on a fault).
+Dial = Callable[[str], "Attempt"]
 
 
 class FaultAfterCall(ModemError):

@@ -8,7 +8,8 @@ event before the result is fixed.  An answer, in contrast, is acted upon at once
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import enum
+from dataclasses import dataclass, field
 
 from gsmcall.at.callstate import CallEvent, EndCause, Phase
 from gsmcall.at.results import FinalResult, ResultKind
@@ -34,6 +35,14 @@ _DIAL_RESULT = {
 }
 
 
+class CallPhase(enum.Enum):
+    DIALLING = "dialling"
+    RINGING = "ringing"
+    CONNECTED = "connected"
+    SETTLING = "settling"  # ended before an answer; waiting briefly for why
+    ENDED = "ended"
+
+
 @dataclass
 class CallTracker:
     number: str
@@ -44,7 +53,8 @@ class CallTracker:
     ended_at: float | None = None
     result: CallResult | None = None
     detail: str = ""
-    _end_causes: list[EndCause] | None = None
+    phase: CallPhase = CallPhase.DIALLING
+    _end_causes: list[EndCause] = field(default_factory=list)
     _settle_until: float | None = None
 
     # --- inputs -------------------------------------------------------------------------
@@ -55,18 +65,19 @@ class CallTracker:
         self.detail = final.text
         self.ended_at = now
         self.result = _DIAL_RESULT.get(final.kind, CallResult.FAILED)
+        self.phase = CallPhase.ENDED
 
     def on_event(self, event: CallEvent, now: float) -> None:
-        if self.ended_at is not None and self._settle_until is None:
-            return
-        if event.outgoing is False:
-            return  # an incoming call's events are not about our call
-        if event.phase is Phase.ALERTING and self.alerting_at is None and self.answered_at is None:
+        if self.phase is CallPhase.ENDED or event.outgoing is False:
+            return  # over, or an incoming call's events: not about our call
+        if event.phase is Phase.ALERTING and self.phase is CallPhase.DIALLING:
             self.alerting_at = now
-        elif event.phase is Phase.ACTIVE and self.answered_at is None and self.ended_at is None:
+            self.phase = CallPhase.RINGING
+        elif event.phase is Phase.ACTIVE and self.phase in (CallPhase.DIALLING, CallPhase.RINGING):
             self.answered_at = now
             self.alerting_at = self.alerting_at or now
             self.result = CallResult.ANSWERED
+            self.phase = CallPhase.CONNECTED
         elif event.phase is Phase.ENDED:
             self._on_end(event, now)
 
@@ -82,9 +93,10 @@ class CallTracker:
             self.detail = f"no answer within {self.ring_timeout:g}s"
         self._settle_until = None
         self.ended_at = self.ended_at or now
+        self.phase = CallPhase.ENDED
 
     def on_tick(self, now: float) -> None:
-        if self._settle_until is not None and now >= self._settle_until:
+        if self.phase is CallPhase.SETTLING and self._settle_until is not None and now >= self._settle_until:
             self._conclude()
 
     # --- outputs ------------------------------------------------------------------------
@@ -94,7 +106,7 @@ class CallTracker:
 
     @property
     def ended(self) -> bool:
-        return self.ended_at is not None and self._settle_until is None
+        return self.phase is CallPhase.ENDED
 
     def ring_deadline(self) -> float:
         return self.dialled_at + self.ring_timeout
@@ -119,21 +131,23 @@ class CallTracker:
 
     # --- internals ----------------------------------------------------------------------
     def _on_end(self, event: CallEvent, now: float) -> None:
-        if self.ended_at is None:
+        if self.phase is CallPhase.CONNECTED:
+            self.ended_at = now  # answered, then the far end or the network hung up: still answered
+            self.phase = CallPhase.ENDED
+            return
+        if self.phase is not CallPhase.SETTLING:
             self.ended_at = now
-            if self.answered_at is not None:
-                return  # answered, then the far end or the network hung up: still answered
+            self.phase = CallPhase.SETTLING
             self._end_causes = []
             self._settle_until = now + SETTLE_WINDOW
-        if self._end_causes is None:
-            return
         self._end_causes.append(event.cause)
         if event.conclusive:
             self._conclude()
 
     def _conclude(self) -> None:
-        causes = self._end_causes or []
+        causes = self._end_causes
         self._settle_until = None
+        self.phase = CallPhase.ENDED
         for cause in causes:
             if cause in _CAUSE_RESULT:
                 self.result = _CAUSE_RESULT[cause]

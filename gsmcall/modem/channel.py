@@ -5,17 +5,19 @@ The reader thread is the only place that reads the port.  It feeds bytes to the 
 queue, so a caller waits on a queue (an event) rather than sleeping and polling.  The
 thread survives any byte sequence (decoding replaces what is not UTF-8); a vanished port
 ends it and wakes every waiter with ``ModemGone``.
+
+URCs go to the sinks attached with ``attach`` (in the daemon: its one event queue), so the
+channel knows nothing of who consumes them or of any other kind of event.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from typing import Protocol
 
 import serial
 
@@ -26,16 +28,6 @@ from gsmcall.modem.portlock import describe_holders
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Signal:
-    """A marker put on subscriber queues: the port was lost, or the daemon must stop."""
-
-    reason: str
-
-
-LOST = Signal("lost")
-INTERRUPTED = Signal("interrupted")
-
 # After a timeout the modem may still send the late answer.  Before the next command the
 # line must have been quiet this long (bounded), so that answer is dropped as stray and
 # not taken for the next command's.
@@ -43,21 +35,12 @@ RESYNC_QUIET = 0.3
 RESYNC_MAX = 2.0
 
 
-class UrcStream:
-    """A subscriber's view of the URCs, in arrival order, with their arrival times."""
+class UrcSink(Protocol):
+    """Where the reader thread delivers: must be quick and thread-safe (a queue's put)."""
 
-    def __init__(self) -> None:
-        self._queue: queue.Queue[tuple[float, str | Signal]] = queue.Queue()
+    def urc(self, text: str) -> None: ...
 
-    def put(self, item: str | Signal) -> None:
-        self._queue.put((time.monotonic(), item))
-
-    def get(self, timeout: float | None) -> tuple[float, str | Signal] | None:
-        """The next URC, or None when ``timeout`` passes first."""
-        try:
-            return self._queue.get(timeout=None if timeout is None else max(0.0, timeout))
-        except queue.Empty:
-            return None
+    def port_lost(self) -> None: ...
 
 
 class AtChannel:
@@ -71,7 +54,7 @@ class AtChannel:
         self._command_lock = threading.Lock()
         self._done = threading.Condition(self._state_lock)
         self._response: Response | None = None
-        self._streams: list[UrcStream] = []
+        self._sinks: list[UrcSink] = []
         self._reader: threading.Thread | None = None
         self._lost = threading.Event()
         self._last_rx = 0.0
@@ -178,21 +161,18 @@ class AtChannel:
 
     # --- URCs ----------------------------------------------------------------------------
     @contextmanager
-    def subscribe(self) -> Iterator[UrcStream]:
-        stream = UrcStream()
+    def attach(self, sink: UrcSink) -> Iterator[UrcSink]:
+        """Deliver every URC (and the loss of the port) to ``sink`` while the block runs."""
         with self._state_lock:
-            self._streams.append(stream)
-            if self._lost.is_set():
-                stream.put(LOST)
+            self._sinks.append(sink)
+            lost = self._lost.is_set()
+        if lost:
+            sink.port_lost()
         try:
-            yield stream
+            yield sink
         finally:
             with self._state_lock:
-                self._streams.remove(stream)
-
-    def interrupt(self) -> None:
-        """Wake every subscriber (used by signal handlers to stop promptly)."""
-        self._broadcast(INTERRUPTED)
+                self._sinks.remove(sink)
 
     # --- internals -----------------------------------------------------------------------
     def _write(self, ser: serial.Serial, data: bytes) -> None:
@@ -227,8 +207,8 @@ class AtChannel:
                 if isinstance(event, Completed):
                     self._response = event.response
                 elif isinstance(event, Urc):
-                    for stream in self._streams:
-                        stream.put(event.text)
+                    for sink in self._sinks:
+                        sink.urc(event.text)
         for event in events:
             if isinstance(event, SendPayload):
                 try:
@@ -243,10 +223,6 @@ class AtChannel:
         with self._state_lock:
             self._lost.set()
             self._done.notify_all()
-        self._broadcast(LOST)
-
-    def _broadcast(self, signal: Signal) -> None:
-        with self._state_lock:
-            streams = list(self._streams)
-        for stream in streams:
-            stream.put(signal)
+            sinks = list(self._sinks)
+        for sink in sinks:
+            sink.port_lost()

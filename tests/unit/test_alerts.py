@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from gsmcall.alerts import Alert, AlertClient, EndpointError, parse_alert, with_query
+from gsmcall.intake.alert import Alert
+from gsmcall.intake.endpoint import AlertClient, EndpointError, parse_alert, with_query
 from gsmcall.backoff import Backoff, HealthLog, format_duration
 from gsmcall.config import AlertSettings
 from tests.support.http_endpoint import EndpointServer

@@ -10,8 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from gsmcall.modem.channel import LOST, AtChannel
+from gsmcall.modem.channel import AtChannel
 from gsmcall.modem.errors import CommandTimeout, ModemGone
+from gsmcall.runtime.events import LOST, EventQueue
 
 
 class FakeModem:
@@ -65,7 +66,7 @@ def channel(modem: FakeModem) -> Iterator[AtChannel]:
 
 
 def test_command_and_urc_delivery(modem, channel):
-    with channel.subscribe() as urcs:
+    with channel.attach(EventQueue()) as urcs:
         modem.send(b'\r\n+CMTI: "SM",1\r\n')
         arrived, text = urcs.get(2)
         assert text == '+CMTI: "SM",1'
@@ -100,7 +101,7 @@ def test_timed_out_prompt_is_cancelled_with_escape(modem, channel):
 
 
 def test_vanished_port_wakes_waiters(modem, channel):
-    with channel.subscribe() as urcs:
+    with channel.attach(EventQueue()) as urcs:
         modem.close()
         item = urcs.get(5)
         assert item is not None and item[1] is LOST

@@ -1,11 +1,11 @@
-"""gsmcall.sms.authorise.Authoriser: senders as phone numbers, targets as a
+"""gsmcall.messaging.authorise.Authoriser: senders as phone numbers, targets as a
 strict character set plus a full regex match."""
 
 import re
 
 import pytest
 
-from gsmcall.sms.authorise import Authoriser, Decision
+from gsmcall.messaging.authorise import Authoriser, Decision
 
 TARGETS = [r"\*72(1[3-9]\d{9})", r"1[3-9]\d{9}", r"\*720"]
 

@@ -1,8 +1,8 @@
-"""gsmcall.sms.command.parse_command."""
+"""gsmcall.messaging.command.parse_command."""
 
 import pytest
 
-from gsmcall.sms.command import SmsCommand, parse_command
+from gsmcall.messaging.command import SmsCommand, parse_command
 
 
 @pytest.mark.parametrize(

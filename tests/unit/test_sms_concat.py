@@ -1,12 +1,12 @@
-"""gsmcall.sms.concat.Reassembler with real and hand-built parts."""
+"""gsmcall.messaging.concat.Reassembler with real and hand-built parts."""
 
 from datetime import datetime
 
 import pytest
 
-from gsmcall.sms.command import parse_command
-from gsmcall.sms.concat import IncompleteGroup, Message, Reassembler
-from gsmcall.sms.pdu import SmsPart, decode_deliver
+from gsmcall.messaging.command import parse_command
+from gsmcall.messaging.concat import IncompleteGroup, Message, Reassembler
+from gsmcall.messaging.pdu import SmsPart, decode_deliver
 from tests.support.pdu_vectors import (
     CAT_UCS2, CST, GSM7_REF16_1, GSM7_REF16_2, TWO_PART_1, TWO_PART_2, UCS2_SPLIT_1, UCS2_SPLIT_2,
     UNICOM_PART_4_OF_9,

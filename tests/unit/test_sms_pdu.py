@@ -1,4 +1,4 @@
-"""gsmcall.sms.pdu against real PDUs (docs reference Appendix A and the modem
+"""gsmcall.messaging.pdu against real PDUs (docs reference Appendix A and the modem
 transcripts) and hand-built PDUs for the python-gsmmodem-new defects.
 
 The hand-built PDUs were made with a bit-level builder independent of
@@ -12,8 +12,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from gsmmodem.pdu import decodeSmsPdu
 
-from gsmcall.sms.command import parse_command
-from gsmcall.sms.pdu import PduError, SmsPart, decode_deliver, encode_submit
+from gsmcall.messaging.command import parse_command
+from gsmcall.messaging.pdu import PduError, SmsPart, decode_deliver, encode_submit
 from tests.support.pdu_vectors import (
     CAT_UCS2, CST, GSM7_REF16_1, GSM7_REF16_2, TWO_PART_1, TWO_PART_2, UCS2_SPLIT_1, UCS2_SPLIT_2,
     UNICOM_PART_4_OF_9,

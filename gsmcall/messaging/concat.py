@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from gsmcall.sms.pdu import SmsPart, repair_utf16
+from gsmcall.messaging.pdu import SmsPart, repair_utf16
 
 log = logging.getLogger(__name__)
 

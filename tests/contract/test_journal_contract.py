@@ -1,45 +1,31 @@
-"""Durable state: what a restart, a SIGKILL or a second thread must not lose or repeat."""
+"""The journal contract: what a restart, a SIGKILL or a second thread must not lose or repeat,
+whichever implementation keeps the state. Each test runs against every implementation."""
 
 from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from gsmcall.journal import DAY, DB_NAME, AlertProgress, Journal, JournalError
+from gsmcall.store import AlertProgress, Journal
+from gsmcall.store.base import DAY
+from tests.contract.journals import Clock, JournalMaker
 
 PHONES = ("18712345678", "18812345678", "18712345678")
 
 
-class Clock:
-    def __init__(self, now: float = 1_700_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def journal(tmp_path: Path, clock: Clock) -> Iterator[Journal]:
-    with Journal(tmp_path, clock=clock) as opened:
-        yield opened
-
-
 def attempt(number: str, result: str) -> dict:
     return {"number": number, "result": result, "alerting_after": 2.5, "answered_after": None, "duration": 40.0}
+
+
+def test_implements_the_whole_interface(journal: Journal) -> None:
+    assert isinstance(journal, Journal)
 
 
 # --- alerts -----------------------------------------------------------------------------------------
@@ -118,6 +104,52 @@ def test_unicode_survives(journal: Journal) -> None:
     assert journal.unfinished_alert().attempts == [{"number": "1", "note": "今天你值班"}]
 
 
+def test_dial_failures_are_counted_across_restarts_until_a_call_is_placed(make_journal: JournalMaker) -> None:
+    with make_journal() as first:
+        first.start_alert("m1", PHONES)
+        assert first.note_dial_failure("m1") == 1
+        assert first.note_dial_failure("m1") == 2
+    with make_journal() as second:
+        assert second.note_dial_failure("m1") == 3
+        second.record_attempt("m1", attempt(PHONES[0], "busy"))
+        assert second.note_dial_failure("m1") == 1
+        with pytest.raises(ValueError, match="never started"):
+            second.note_dial_failure("ghost")
+
+
+def test_restart_alert_forgets_the_attempts_and_the_failures(journal: Journal) -> None:
+    journal.start_alert("m1", PHONES)
+    journal.record_attempt("m1", attempt(PHONES[0], "busy"))
+    journal.note_dial_failure("m1")
+    journal.restart_alert("m1")
+    assert journal.unfinished_alert() == AlertProgress("m1", PHONES, [])
+    assert journal.note_dial_failure("m1") == 1
+    journal.finish_alert("m1", None)
+    with pytest.raises(ValueError, match="already finished"):
+        journal.restart_alert("m1")
+
+
+# --- alert sources ----------------------------------------------------------------------------------
+
+
+def test_an_alert_comes_from_the_endpoint_unless_told_otherwise(journal: Journal, clock: Clock) -> None:
+    assert journal.start_alert("m1", ["1"]).source == "endpoint"
+    journal.finish_alert("m1", None)
+    assert [c.source for c in journal.pending_callbacks(clock.now)] == ["endpoint"]
+
+
+def test_the_source_is_kept_and_copied_onto_the_callback(make_journal: JournalMaker, clock: Clock) -> None:
+    with make_journal() as first:
+        assert first.start_alert("s1", ["1"], source="sms") == AlertProgress("s1", ("1",), [], "sms")
+        first.start_alert("e1", ["2"])
+    with make_journal() as second:
+        assert second.unfinished_alert().source == "sms"
+        assert second.start_alert("s1", ["1"], source="heartbeat").source == "sms", "the first source wins"
+        second.finish_alert("s1", "1")
+        second.finish_alert("e1", None)
+        assert [(c.mid, c.source) for c in second.pending_callbacks(clock.now)] == [("s1", "sms"), ("e1", "endpoint")]
+
+
 # --- callbacks ----------------------------------------------------------------------------------------
 
 
@@ -160,60 +192,24 @@ def test_requeue_a_delivered_callback(journal: Journal, clock: Clock) -> None:
 # --- restart --------------------------------------------------------------------------------------------
 
 
-def test_restart_resumes_the_alert_at_the_next_number(tmp_path: Path, clock: Clock) -> None:
-    with Journal(tmp_path, clock=clock) as first:
+def test_restart_resumes_the_alert_at_the_next_number(make_journal: JournalMaker) -> None:
+    with make_journal() as first:
         first.start_alert("m1", PHONES)
         first.record_attempt("m1", attempt(PHONES[0], "no_answer"))
-    with Journal(tmp_path, clock=clock) as second:
+    with make_journal() as second:
         progress = second.unfinished_alert()
         assert progress is not None and progress.next_index == 1 and progress.phones == PHONES
         assert second.start_alert("m1", PHONES).next_index == 1
 
 
-def test_callback_stays_pending_across_restart(tmp_path: Path, clock: Clock) -> None:
-    with Journal(tmp_path, clock=clock) as first:
+def test_callback_stays_pending_across_restart(make_journal: JournalMaker, clock: Clock) -> None:
+    with make_journal() as first:
         finished(first, "m1", "1")
         first.callback_failed("m1", next_at=clock.now + 60)
-    with Journal(tmp_path, clock=clock) as second:
+    with make_journal() as second:
         assert second.callback_state("m1") == "pending"
         assert second.next_callback_due() == clock.now + 60
         assert second.pending_callbacks(clock.now + 60)[0].tries == 1
-
-
-def test_state_dir_is_created(tmp_path: Path, clock: Clock) -> None:
-    with Journal(tmp_path / "a" / "b", clock=clock) as journal:
-        assert journal.path == tmp_path / "a" / "b" / DB_NAME
-    assert (tmp_path / "a" / "b" / DB_NAME).exists()
-
-
-def test_database_is_in_wal_mode_with_a_schema_version(journal: Journal) -> None:
-    db = sqlite3.connect(journal.path)
-    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert db.execute("SELECT version FROM schema_version").fetchall() == [(1,)]
-    db.close()
-
-
-def test_newer_schema_is_refused(tmp_path: Path, clock: Clock) -> None:
-    Journal(tmp_path, clock=clock).close()
-    db = sqlite3.connect(tmp_path / DB_NAME)
-    db.execute("UPDATE schema_version SET version = 99")
-    db.commit()
-    db.close()
-    with pytest.raises(JournalError, match="version 99"):
-        Journal(tmp_path, clock=clock)
-
-
-def test_a_file_that_is_not_a_database_is_a_journal_error(tmp_path: Path) -> None:
-    (tmp_path / DB_NAME).write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(JournalError, match=DB_NAME):
-        Journal(tmp_path)
-
-
-def test_unwritable_state_dir_is_a_journal_error(tmp_path: Path) -> None:
-    blocker = tmp_path / "file"
-    blocker.write_text("")
-    with pytest.raises(JournalError, match="cannot open"):
-        Journal(blocker / "state")
 
 
 # --- SMS ------------------------------------------------------------------------------------------------
@@ -231,18 +227,30 @@ def test_sms_markers(journal: Journal) -> None:
     assert journal.sms_processed("k2")
 
 
-def test_dialling_marker_survives_restart(tmp_path: Path, clock: Clock) -> None:
-    with Journal(tmp_path, clock=clock) as first:
+def test_dialling_marker_survives_restart(make_journal: JournalMaker) -> None:
+    with make_journal() as first:
         first.mark_sms_dialling("k1")
-    with Journal(tmp_path, clock=clock) as second:
+    with make_journal() as second:
         assert second.sms_processed("k1") and second.sms_state("k1") == "dialling"
+
+
+def test_a_modem_fault_before_the_call_allows_a_retry(journal: Journal) -> None:
+    assert journal.sms_fault("unknown") == 0
+    journal.mark_sms_dialling("k1", "+8618712345678")
+    assert journal.sms_fault("k1") == 1
+    assert journal.sms_state("k1") == "retry" and not journal.sms_processed("k1")
+    journal.mark_sms_dialling("k1")
+    assert journal.sms_state("k1") == "dialling"
+    assert journal.sms_fault("k1") == 2
+    journal.mark_sms("k1", "+8618712345678", "gave up")
+    assert journal.sms_fault("k1") == 2 and journal.sms_state("k1") == "done", "a handled SMS stays handled"
 
 
 # --- pruning --------------------------------------------------------------------------------------------
 
 
-def test_old_delivered_callbacks_and_done_sms_are_pruned_on_open(tmp_path: Path, clock: Clock) -> None:
-    with Journal(tmp_path, clock=clock) as first:
+def test_old_delivered_callbacks_and_done_sms_are_pruned_on_open(make_journal: JournalMaker, clock: Clock) -> None:
+    with make_journal() as first:
         finished(first, "old-delivered")
         first.callback_delivered("old-delivered")
         finished(first, "old-pending")
@@ -250,22 +258,19 @@ def test_old_delivered_callbacks_and_done_sms_are_pruned_on_open(tmp_path: Path,
         first.mark_sms("old-sms", "1", "dialled")
         first.mark_sms_dialling("old-dialling")
     clock.now += 29 * DAY
-    with Journal(tmp_path, clock=clock, keep_days=30) as second:
+    with make_journal(keep_days=30) as second:
         assert second.callback_state("old-delivered") == "delivered"
         assert second.sms_processed("old-sms")
         finished(second, "recent")
         second.callback_delivered("recent")
     clock.now += 2 * DAY
-    with Journal(tmp_path, clock=clock, keep_days=30) as third:
+    with make_journal(keep_days=30) as third:
         assert third.callback_state("old-delivered") is None
         assert third.callback_state("old-pending") == "pending"
         assert third.callback_state("recent") == "delivered"
         assert third.unfinished_alert().mid == "old-unfinished"
         assert not third.sms_processed("old-sms")
         assert third.sms_processed("old-dialling")
-    db = sqlite3.connect(tmp_path / DB_NAME)
-    assert db.execute("SELECT COUNT(*) FROM alerts WHERE mid = 'old-delivered'").fetchone() == (0,)
-    db.close()
 
 
 # --- concurrency and crashes ----------------------------------------------------------------------------
@@ -302,29 +307,27 @@ def test_two_threads_can_share_a_journal(journal: Journal) -> None:
     assert [a["number"] for a in journal.unfinished_alert().attempts] == [str(i) for i in range(200)]
 
 
-CHILD = textwrap.dedent(
+CHILD_WRITES = textwrap.dedent(
     """
     import sys
-    from pathlib import Path
-    from gsmcall.journal import Journal
 
-    journal = Journal(Path(sys.argv[1]))
     journal.start_alert("m1", ["18712345678", "18812345678"])
     journal.record_attempt("m1", {"number": "18712345678", "result": "no_answer"})
     journal.start_alert("m2", ["1"])
     journal.finish_alert("m2", "1")
     journal.mark_sms_dialling("sms-1")
+    journal.enqueue_sms("18712345678", "reply", key="out-1")
     print("written", flush=True)
     sys.stdin.read()  # wait to be killed, journal still open
     """
 )
 
 
-def test_writes_survive_sigkill(tmp_path: Path) -> None:
+def test_writes_survive_sigkill(make_journal: JournalMaker) -> None:
     repo = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": str(repo) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(tmp_path)],
+        [sys.executable, "-c", make_journal.child_source + CHILD_WRITES],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         env=env,
@@ -339,8 +342,9 @@ def test_writes_survive_sigkill(tmp_path: Path) -> None:
         child.wait()
         child.stdin.close()
         child.stdout.close()
-    with Journal(tmp_path) as reopened:
+    with make_journal() as reopened:
         progress = reopened.unfinished_alert()
         assert progress is not None and progress.mid == "m1" and progress.next_index == 1
         assert reopened.callback_state("m2") == "pending"
         assert reopened.sms_state("sms-1") == "dialling"
+        assert [s.key for s in reopened.due_sms(float("inf"))] == ["out-1"]

@@ -18,15 +18,16 @@ from dataclasses import dataclass
 
 from gsmcall.at.protocol import Response
 from gsmcall.at.sms_lines import parse_cmgl_header, parse_cmgr_header
-from gsmcall.call.outcome import Attempt, FaultAfterCall
+from gsmcall.call.outcome import Dial, FaultAfterCall
 from gsmcall.config import SmsSettings
-from gsmcall.journal import Journal
+from gsmcall.messaging.authorise import Authoriser
+from gsmcall.messaging.command import parse_command
+from gsmcall.messaging.concat import Message, Reassembler
+from gsmcall.messaging.outbox import Outbox
+from gsmcall.messaging.pdu import PduError, decode_deliver
 from gsmcall.modem.channel import AtChannel
 from gsmcall.modem.errors import ModemError
-from gsmcall.sms.authorise import Authoriser
-from gsmcall.sms.command import parse_command
-from gsmcall.sms.concat import Message, Reassembler
-from gsmcall.sms.pdu import PduError, decode_deliver, encode_submit
+from gsmcall.store import Journal
 
 log = logging.getLogger(__name__)
 
@@ -43,15 +44,13 @@ class _Stored:
     key: str
 
 
-Dial = Callable[[str], Attempt]
-
-
 class SmsInbox:
     def __init__(
         self, channel: AtChannel, settings: SmsSettings, journal: Journal, dial: Dial,
-        count: Callable[[str], None],
+        count: Callable[[str], None], outbox: Outbox,
     ) -> None:
         self._channel = channel
+        self._outbox = outbox
         self._count = count
         self._settings = settings
         self._journal = journal
@@ -60,6 +59,25 @@ class SmsInbox:
                                       settings.default_region)
         self._reassembler = Reassembler(REASSEMBLY_TIMEOUT)
         self._held: dict[tuple[str, int, int], list[_Stored]] = {}
+        self._indications: list[int] = []
+        self._sweep_needed = False
+
+    # --- what the loop tells it ----------------------------------------------------------
+    def indicated(self, index: int) -> None:
+        """A ``+CMTI`` named this index; it is read at the next ``work``."""
+        self._indications.append(index)
+
+    def request_sweep(self) -> None:
+        """At start, after a reconnect, when storage is full: read everything stored."""
+        self._sweep_needed = True
+
+    def work(self, stopping: Callable[[], bool]) -> None:
+        """Act on what arrived: a sweep if one is due, then each indicated message."""
+        if self._sweep_needed:
+            self._sweep_needed = False
+            self.sweep()
+        while self._indications and not stopping():
+            self.on_indication(self._indications.pop(0))
 
     def sweep(self) -> None:
         """Handle every stored message: at start, after reconnecting, when storage is full."""
@@ -173,18 +191,8 @@ class SmsInbox:
         outcome = f"dialled {command.number}: {attempt.result.value}"
         log.info("SMS command from %s: %s", sender, outcome)
         if self._settings.reply:
-            self._reply(sender, f"gsmcall: {outcome}")
+            self._outbox.enqueue(sender, f"gsmcall: {outcome}", key=f"reply:{stored[0].key}")
         return "dialled", outcome
-
-    def _reply(self, number: str, text: str) -> None:
-        try:
-            for pdu, length in encode_submit(number, text):
-                response = self._channel.command(f"AT+CMGS={length}", timeout=60, payload=pdu)
-                if not response.ok:
-                    log.warning("reply SMS to %s refused: %s", number, response.final.text)
-                    return
-        except (ModemError, ValueError) as exc:
-            log.warning("reply SMS to %s not sent: %s", number, exc)
 
     def _delete(self, index: int) -> None:
         response = self._channel.command(f"AT+CMGD={index}", timeout=15)

@@ -1,14 +1,15 @@
-"""Escalation over a real journal with scripted dial results."""
+"""The escalation runner over a real journal with scripted dial results."""
 
 from __future__ import annotations
 
-import threading
 
 import pytest
 
 from gsmcall.call.outcome import Attempt, CallResult
-from gsmcall.escalation import MAX_FAILURES_PER_NUMBER, Escalation
-from gsmcall.journal import Journal
+from gsmcall.policy.escalation import MAX_FAILURES_PER_NUMBER
+from gsmcall.runtime.escalate import Escalation
+from gsmcall.runtime.events import EventQueue
+from gsmcall.store import SqliteJournal as Journal
 from gsmcall.modem.errors import ModemError
 
 
@@ -24,7 +25,7 @@ def test_stops_at_the_first_answer(tmp_path):
     rung: list[str] = []
     with Journal(tmp_path) as journal:
         dial = scripted({"A": CallResult.NO_ANSWER, "B": CallResult.ANSWERED}, rung)
-        assert Escalation(journal, dial, 0, threading.Event()).run("m", ("A", "B", "A"))
+        assert Escalation(journal, dial, 0, EventQueue()).run("m", ("A", "B", "A"))
         (callback,) = journal.pending_callbacks(float("inf"))
     assert rung == ["A", "B"] and callback.resp == "B"
 
@@ -37,7 +38,7 @@ def test_answer_journaled_before_a_crash_is_reported_without_ringing(tmp_path):
     rung: list[str] = []
     with Journal(tmp_path) as journal:  # the restart
         progress = journal.unfinished_alert()
-        assert Escalation(journal, scripted({}, rung), 0, threading.Event()).run(progress.mid, progress.phones)
+        assert Escalation(journal, scripted({}, rung), 0, EventQueue()).run(progress.mid, progress.phones)
         (callback,) = journal.pending_callbacks(float("inf"))
     assert rung == [] and callback.resp == "B"
 
@@ -47,9 +48,9 @@ def test_a_number_the_modem_keeps_refusing_is_given_up_across_runs(tmp_path):
     dial = scripted({"BAD": CallResult.FAILED, "OK": CallResult.ANSWERED}, rung)
     for _ in range(MAX_FAILURES_PER_NUMBER - 1):  # each --once run is a new process
         with Journal(tmp_path) as journal, pytest.raises(ModemError):
-            Escalation(journal, dial, 0, threading.Event()).run("m", ("BAD", "OK"))
+            Escalation(journal, dial, 0, EventQueue()).run("m", ("BAD", "OK"))
     with Journal(tmp_path) as journal:
-        assert Escalation(journal, dial, 0, threading.Event()).run("m", ("BAD", "OK"))
+        assert Escalation(journal, dial, 0, EventQueue()).run("m", ("BAD", "OK"))
         (callback,) = journal.pending_callbacks(float("inf"))
     assert rung == ["BAD"] * MAX_FAILURES_PER_NUMBER + ["OK"]
     assert callback.resp == "OK"
@@ -62,9 +63,9 @@ def test_every_number_refused_is_a_modem_fault_not_nobody_answered(tmp_path):
     with Journal(tmp_path) as journal:
         for _ in range(2 * (MAX_FAILURES_PER_NUMBER - 1)):  # the last refusal of each is recorded
             with pytest.raises(ModemError, match="could not dial"):
-                Escalation(journal, dial, 0, threading.Event()).run("m", ("A", "B"))
+                Escalation(journal, dial, 0, EventQueue()).run("m", ("A", "B"))
         with pytest.raises(ModemError, match="refused to dial every number"):
-            Escalation(journal, dial, 0, threading.Event()).run("m", ("A", "B"))
+            Escalation(journal, dial, 0, EventQueue()).run("m", ("A", "B"))
         assert journal.pending_callbacks(float("inf")) == []
         assert journal.unfinished_alert().next_index == 0  # the whole list is rung again later
 
@@ -77,6 +78,6 @@ def test_fault_after_an_answer_reports_the_answer_then_raises(tmp_path):
 
     with Journal(tmp_path) as journal:
         with pytest.raises(FaultAfterCall):
-            Escalation(journal, dial, 0, threading.Event()).run("m", ("A", "B"))
+            Escalation(journal, dial, 0, EventQueue()).run("m", ("A", "B"))
         (callback,) = journal.pending_callbacks(float("inf"))
         assert callback.resp == "A" and journal.unfinished_alert() is None

@@ -6,7 +6,6 @@ daemon can log it, back off and try again; nothing it sends is ever mistaken for
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -16,18 +15,13 @@ import urllib3.exceptions
 from gsmcall import __version__
 from gsmcall.config import AlertSettings
 from gsmcall.dialstring import is_diallable
+from gsmcall.intake.alert import Alert
 
 _SNIPPET = 80
 
 
 class EndpointError(Exception):
     """The endpoint could not be used this time; str() is a single line fit for the log."""
-
-
-@dataclass(frozen=True)
-class Alert:
-    mid: str
-    phones: tuple[str, ...]
 
 
 def _one_line(text: str, limit: int = _SNIPPET) -> str:
@@ -90,7 +84,7 @@ def parse_alert(document: Any) -> Alert | None:
     phones = document.get("phone")
     if not isinstance(phones, list) or not phones:
         raise ValueError(f"'phone' must be a non-empty list, got {_one_line(repr(phones))}")
-    return Alert(mid=mid, phones=tuple(_phone(i, p) for i, p in enumerate(phones)))
+    return Alert(key=mid, numbers=tuple(_phone(i, p) for i, p in enumerate(phones)))
 
 
 class AlertClient:

@@ -1,0 +1,121 @@
+"""Place one call: map a ``CallSession``'s actions onto the modem's voice capability.
+
+This is the I/O half of a call.  Call progress comes from the one event queue (URCs, an
+answer acted upon the moment it arrives) or from ``AT+CLCC`` polls, as the session asks.
+Whatever happens (answer, ring timeout, stop request) the call is hung up and the line is
+confirmed idle before this returns, so no call is ever left up behind us.  Arrivals that
+are not about the call (a ``+CMTI``, a boot URC) are set aside for the loop.
+
+Modem faults raise ``ModemError`` so that they are never mistaken for an unanswered call.
+Once the call's result is known (answered, or ended, or rung out), a later fault raises
+``FaultAfterCall`` carrying that result: it is journaled, then the modem is recovered.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from gsmcall.at.callstate import parse_call_urc
+from gsmcall.at.urcs import is_boot_marker
+from gsmcall.call.outcome import Attempt, CallResult, FaultAfterCall
+from gsmcall.call.session import Action, CallSession, CallTiming, Done, Fail, HangUp, PollCalls, Wait
+from gsmcall.dialstring import check_diallable
+from gsmcall.modem.capabilities.voice import Voice
+from gsmcall.modem.errors import CommandTimeout, ModemError
+from gsmcall.modem.health import is_registered
+from gsmcall.runtime.events import LOST, STOP, EventQueue, raise_for_signal
+
+log = logging.getLogger(__name__)
+
+IDLE_CONFIRM_WITHIN = 4.0
+
+
+def place_call(voice: Voice, events: EventQueue, number: str, timing: CallTiming) -> Attempt:
+    check_diallable(number)
+    voice.check_alive()  # a mute or restarted modem is found here, in seconds
+    session = CallSession(number, timing, not voice.pushes, voice.spec.clcc_poll_interval, time.monotonic())
+    try:
+        response = voice.dial(number)
+    except CommandTimeout:
+        voice.hang_up()
+        confirm_idle(voice, events)
+        raise ModemError(f"ATD{number}; got no answer from the modem") from None
+    action = session.dialled(response.final, time.monotonic())
+    try:
+        while not isinstance(action, (HangUp, Done)):
+            action = _step(session, action, voice, events)
+    except ModemError as exc:
+        if session.answered:
+            raise FaultAfterCall(session.attempt(time.monotonic()), str(exc)) from exc
+        raise
+    try:
+        if isinstance(action, HangUp):
+            voice.hang_up()
+            session.hung_up(time.monotonic())
+        attempt = session.attempt(time.monotonic())
+        confirm_idle(voice, events)
+    except ModemError as exc:
+        raise FaultAfterCall(session.attempt(time.monotonic()), str(exc)) from exc
+    if (attempt.result is CallResult.UNREACHABLE and session.tracker.alerting_at is None
+            and not is_registered(voice.channel)):
+        # "NO CARRIER" at once is what a modem off the network says to every number.
+        raise ModemError(f"the modem is not registered on the network (ATD{number}; ended at once)")
+    return attempt
+
+
+def _step(session: CallSession, action: Action, voice: Voice, events: EventQueue) -> Action:
+    """Carry out one action and return the session's next one."""
+    if isinstance(action, Fail):
+        raise ModemError(action.reason)
+    if isinstance(action, PollCalls):
+        return session.on_calls(voice.list_calls(), time.monotonic())
+    assert isinstance(action, Wait)
+    if events.stopping:
+        return session.on_stop(time.monotonic())
+    arrival = events.get(None if action.until is None else action.until - time.monotonic())
+    now = time.monotonic()
+    if arrival is None:
+        return session.tick(now)
+    arrived, payload = arrival
+    if payload is STOP:
+        return session.on_stop(now)
+    if payload is LOST:
+        raise_for_signal(payload, "during a call")
+    event = parse_call_urc(payload) if isinstance(payload, str) else None
+    if event is not None:
+        return session.on_event(event, arrived)
+    events.set_aside(arrival)  # not about this call: the loop routes it afterwards
+    if isinstance(payload, str) and is_boot_marker(payload):
+        # A restart shows in the echo (ModemRestarted); a late "PB DONE" does not.
+        voice.check_alive()
+    return session.tick(now)
+
+
+def confirm_idle(voice: Voice, events: EventQueue) -> None:
+    """Make sure the line is idle within a few seconds; hang up again half-way if not."""
+    start = time.monotonic()
+    deadline = start + IDLE_CONFIRM_WITHIN
+    hung_up_again = False
+    while voice.calls_up():
+        now = time.monotonic()
+        if now >= deadline:
+            raise ModemError(f"a call is still up {IDLE_CONFIRM_WITHIN:g}s after hanging up")
+        if not hung_up_again and now >= start + IDLE_CONFIRM_WITHIN / 2:
+            voice.hang_up()
+            hung_up_again = True
+        arrival = events.get(min(0.5, deadline - now))  # an end URC wakes us early
+        if arrival is None:
+            continue
+        if arrival[1] is LOST:
+            raise_for_signal(LOST, "while hanging up")
+        if arrival[1] is not STOP:  # the stop flag stays set; anything else is the loop's
+            events.set_aside(arrival)
+
+
+def hang_up_all(voice: Voice, events: EventQueue) -> None:
+    """Used at start, after a fault and at exit: leave no call up."""
+    if voice.calls_up():
+        log.warning("a call was up; hanging it up")
+        voice.hang_up()
+        confirm_idle(voice, events)

@@ -1,0 +1,1 @@
+"""Where alerts come from: the alert model and the sources (today the polled endpoint)."""

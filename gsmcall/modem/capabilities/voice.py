@@ -1,0 +1,73 @@
+"""Voice calls: dial, hang up, list the calls (27.007 ``ATD``, ``+CHUP``, ``+CLCC``).
+
+The spec is data; ``Voice`` runs it over a channel.  What the call means is decided by the
+pure call session; this module only moves commands and replies.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from gsmcall.at.callstate import ClccEntry, parse_clcc
+from gsmcall.at.protocol import Response
+from gsmcall.modem.channel import AtChannel
+from gsmcall.modem.errors import CommandTimeout, ModemError
+from gsmcall.modem.health import check_alive
+
+log = logging.getLogger(__name__)
+
+DIAL_TIMEOUT = 20.0  # SIM800 manual: ATD max response time 20 s
+
+
+@dataclass(frozen=True)
+class VoiceSpec:
+    dial: str = "ATD{number};"
+    # Tried in order until one answers OK.
+    hangup_commands: tuple[str, ...] = ("AT+CHUP", "ATH")
+    # True when the family pushes call progress as URCs (after call_state_commands);
+    # the 27.007 default is none, so calls are followed by polling AT+CLCC.
+    pushes_call_state: bool = False
+    call_state_commands: tuple[str, ...] = ()
+    clcc_poll_interval: float = 0.5
+
+
+class Voice:
+    """A modem's voice capability as probed: ``pushes`` is False when the firmware refused
+    the call-state commands, whatever the profile hoped for."""
+
+    def __init__(self, channel: AtChannel, spec: VoiceSpec, pushes: bool) -> None:
+        self.channel = channel
+        self.spec = spec
+        self.pushes = pushes
+
+    def check_alive(self) -> None:
+        check_alive(self.channel)
+
+    def dial(self, number: str) -> Response:
+        """Raises CommandTimeout when ATD gets no final result in time."""
+        return self.channel.command(self.spec.dial.format(number=number), timeout=DIAL_TIMEOUT)
+
+    def hang_up(self) -> None:
+        for command in self.spec.hangup_commands:
+            try:
+                if self.channel.command(command).ok:
+                    return
+            except CommandTimeout:
+                log.warning("%s got no answer", command)
+        raise ModemError(f"the modem refused to hang up ({', '.join(self.spec.hangup_commands)})")
+
+    def list_calls(self) -> list[ClccEntry] | None:
+        """The voice calls the modem lists; None when it refused to list them."""
+        response = self.channel.command("AT+CLCC")
+        if not response.ok:
+            return None
+        entries = (parse_clcc(line) for line in response.lines)
+        return [e for e in entries if e is not None and e.voice]
+
+    def calls_up(self) -> bool:
+        entries = self.list_calls()
+        if entries is None:
+            raise ModemError("AT+CLCC failed")
+        # stat 6 (SIMCom "disconnecting") is a call on its way out, not one still up.
+        return any(e.stat != 6 for e in entries)

@@ -1,0 +1,1 @@
+"""Escalation policy, pure: what to do next for an alert, from its attempts and the clock."""

@@ -1,0 +1,1 @@
+"""Where results go: each alert's result is delivered to the reporter of its source."""

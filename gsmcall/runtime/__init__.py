@@ -1,0 +1,1 @@
+"""The runtime: one event queue and the loop that owns a modem."""

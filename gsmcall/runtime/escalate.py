@@ -1,0 +1,89 @@
+"""Carry out the escalation policy's steps: dial, journal each attempt, finish the alert.
+
+Each attempt is journaled the moment it ends, so after a crash the list resumes at the
+number that was ringing; the policy (``policy/escalation.py``) decides every step from
+what the journal holds.  A modem fault is not "nobody answered": it raises, leaves the
+alert unfinished in the journal, and the numbers not yet rung are rung after recovery.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from gsmcall.call.outcome import Attempt, CallResult, Dial, FaultAfterCall
+from gsmcall.modem.errors import ModemError
+from gsmcall.policy.escalation import Finish, Ring, RingAgainLater, WaitUntil, give_up_on_number, next_step, \
+    stops_escalation
+from gsmcall.runtime.events import EventQueue
+from gsmcall.store import Journal
+
+log = logging.getLogger(__name__)
+
+
+class Escalation:
+    def __init__(self, journal: Journal, dial: Dial, gap: float, events: EventQueue) -> None:
+        self._journal = journal
+        self._dial = dial
+        self._gap = gap
+        self._events = events
+
+    def run(self, mid: str, phones: tuple[str, ...], source: str = "endpoint") -> bool:
+        """Ring from where this alert stands; True when it finished (callback queued).
+
+        Returns False when asked to stop between or during calls; raises ModemError when
+        the modem failed.  Either way the journal holds the progress so far."""
+        progress = self._journal.start_alert(mid, phones, source)
+        numbers, attempts = progress.phones, list(progress.attempts)
+        if attempts and len(attempts) < len(numbers):
+            log.info("alert %s: resuming at number %d of %d", mid, len(attempts) + 1, len(numbers))
+        elif not attempts:
+            log.info("alert %s: %d numbers to ring", mid, len(numbers))
+        resumed, last_end = bool(attempts), None
+        while True:
+            step = next_step(numbers, attempts, time.monotonic(), last_end, self._gap)
+            if isinstance(step, Finish):
+                self._finish(mid, step.resp, resumed and last_end is None, len(numbers))
+                return True
+            if isinstance(step, RingAgainLater):
+                self._journal.restart_alert(mid)
+                raise ModemError(f"alert {mid}: the modem refused to dial every number; ringing the list again later")
+            if isinstance(step, WaitUntil):
+                if not self._events.pause_until(step.until):
+                    return False
+                continue
+            assert isinstance(step, Ring)
+            if self._events.stopping:
+                return False
+            attempt, fault = self._ring(step)
+            if fault is None and self._events.stopping and not stops_escalation(attempt.result):
+                # We cut the call short to shut down: it was not really rung; ring it after restart.
+                log.info("alert %s: stopped while ringing %s", mid, step.number)
+                return False
+            if attempt.result is CallResult.FAILED and not give_up_on_number(self._journal.note_dial_failure(mid)):
+                raise ModemError(f"the modem could not dial {step.number}: {attempt.detail}")
+            self._journal.record_attempt(mid, attempt.to_json())
+            attempts.append(attempt.to_json())
+            last_end = time.monotonic()
+            log.info("alert %s: %s %s%s", mid, step.number, attempt.result.value,
+                     f" ({attempt.detail})" if attempt.detail else "")
+            if fault is not None:
+                if stops_escalation(attempt.result):
+                    self._finish(mid, step.number, False, len(numbers))
+                raise fault
+
+    def _ring(self, step: Ring) -> tuple[Attempt, FaultAfterCall | None]:
+        try:
+            return self._dial(step.number), None
+        except FaultAfterCall as exc:
+            return exc.attempt, exc  # the result stands; the modem is recovered after
+
+    def _finish(self, mid: str, resp: str | None, before_restart: bool, calls: int) -> None:
+        self._journal.finish_alert(mid, resp)
+        if resp is None:
+            log.warning("alert %s: nobody answered (%d calls)", mid, calls)
+        elif before_restart:
+            # A crash came between journaling the answer and finishing the alert.
+            log.info("alert %s: answered by %s before a restart; reporting it", mid, resp)
+        else:
+            log.info("alert %s: answered by %s", mid, resp)

@@ -1,0 +1,101 @@
+"""Build the daemon's parts from the settings, each with only what it needs.
+
+The loop gets them as one ``Parts`` value, so a unit test can hand it fakes instead (a
+journal in a temporary directory, a scripted dial, a fake endpoint) and drive the loop
+without a serial port.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gsmcall.call.outcome import Attempt
+from gsmcall.call.runner import place_call
+from gsmcall.call.session import CallTiming
+from gsmcall.config import Settings
+from gsmcall.intake.alert import ENDPOINT
+from gsmcall.intake.endpoint import AlertClient
+from gsmcall.intake.poller import EndpointPoller
+from gsmcall.messaging.inbox import SmsInbox
+from gsmcall.messaging.outbox import Outbox
+from gsmcall.metrics import Metrics
+from gsmcall.modem.capabilities.sms import send_pdus
+from gsmcall.modem.channel import AtChannel
+from gsmcall.modem.errors import ModemError
+from gsmcall.report.delivery import Delivery
+from gsmcall.report.endpoint import EndpointReporter
+from gsmcall.runtime.escalate import Escalation
+from gsmcall.runtime.events import EventQueue
+from gsmcall.runtime.router import Router
+from gsmcall.runtime.supervisor import ModemSupervisor
+from gsmcall.store import Journal, open_journal
+
+
+class Caller:
+    """The one way the daemon places a call: through the modem the supervisor holds."""
+
+    def __init__(self, supervisor: ModemSupervisor, events: EventQueue, timing: CallTiming, metrics: Metrics) -> None:
+        self._supervisor = supervisor
+        self._events = events
+        self._timing = timing
+        self._metrics = metrics
+
+    def __call__(self, number: str) -> Attempt:
+        voice = self._supervisor.voice
+        if voice is None:
+            raise ModemError("the modem is down")
+        self._supervisor.alive()  # a long alert list must not look like a hang
+        attempt = place_call(voice, self._events, number, self._timing)
+        self._metrics.call_finished(attempt.result.value)
+        return attempt
+
+
+@dataclass
+class Parts:
+    settings: Settings
+    events: EventQueue
+    channel: AtChannel
+    journal: Journal
+    client: AlertClient
+    metrics: Metrics
+    supervisor: ModemSupervisor
+    poller: EndpointPoller
+    delivery: Delivery
+    outbox: Outbox
+    inbox: SmsInbox
+    escalation: Escalation
+    router: Router
+
+    def close(self) -> None:
+        self.supervisor.shutdown()
+        self.client.close()
+        self.journal.close()
+        self.metrics.close()
+
+
+def build(settings: Settings, once: bool) -> Parts:
+    """Raises JournalError (state.dir) or OSError (metrics.listen) before anything runs."""
+    events = EventQueue()
+    channel = AtChannel(settings.modem.port, settings.modem.baudrate, settings.modem.command_timeout)
+    journal = open_journal(settings.state.dir)
+    metrics = Metrics()
+    try:
+        if settings.metrics.address is not None:
+            metrics.serve(*settings.metrics.address)
+    except OSError:
+        journal.close()
+        raise
+    client = AlertClient(settings.alerts)
+    outbox = Outbox(journal, lambda parts: send_pdus(channel, parts))
+    supervisor = ModemSupervisor(channel, events, settings, metrics)
+    caller = Caller(supervisor, events, CallTiming(settings.calls.ring_timeout, settings.calls.hold), metrics)
+    inbox = SmsInbox(channel, settings.sms, journal, caller, metrics.sms_processed, outbox)
+    return Parts(
+        settings=settings, events=events, channel=channel, journal=journal, client=client, metrics=metrics,
+        supervisor=supervisor,
+        poller=EndpointPoller(client, journal, settings.alerts, metrics.poll_succeeded),
+        delivery=Delivery(journal, {ENDPOINT: EndpointReporter(client)}, metrics.callbacks_pending, everything=once),
+        outbox=outbox, inbox=inbox,
+        escalation=Escalation(journal, caller, settings.calls.gap, events),
+        router=Router(supervisor, inbox, settings.sms.enabled),
+    )

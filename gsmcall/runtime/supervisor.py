@@ -1,0 +1,118 @@
+"""Keep the modem usable: connect, notice faults, reconnect with back-off, probe when idle.
+
+A fault closes the port and marks the modem down; the loop then calls ``reconnect``, which
+waits out the back-off on the event queue (so SIGTERM still ends it at once), reopens,
+re-initialises and hangs up anything a crash or a fault left up.  The back-off is reset
+only once the modem has stayed healthy for a while, so a fault that recurs on every dial
+(a modem refusing calls) is not retried in a tight loop.  systemd's watchdog and the
+container's heartbeat are fed only while the modem answers.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from gsmcall import heartbeat, sdnotify
+from gsmcall.backoff import Backoff, HealthLog
+from gsmcall.call.runner import hang_up_all
+from gsmcall.config import Settings
+from gsmcall.metrics import Metrics
+from gsmcall.modem.capabilities.voice import Voice
+from gsmcall.modem.channel import AtChannel
+from gsmcall.modem.errors import ModemError
+from gsmcall.modem.health import check_alive
+from gsmcall.modem.setup import ModemInfo, initialise
+from gsmcall.runtime.events import EventQueue
+
+log = logging.getLogger(__name__)
+
+PROBE_EVERY = 60.0
+# The port usually returns within seconds of a USB re-enumeration: keep trying often.
+RETRY_BASE = 0.5
+RETRY_CAP = 5.0
+# A modem that worked this long since its last (re)connect starts its back-off afresh.
+HEALTHY_AFTER = 60.0
+
+
+class ModemSupervisor:
+    def __init__(self, channel: AtChannel, events: EventQueue, settings: Settings, metrics: Metrics) -> None:
+        self.channel = channel
+        self._events = events
+        self._settings = settings
+        self._metrics = metrics
+        self._backoff = Backoff(RETRY_BASE, RETRY_CAP)
+        self._health = HealthLog("modem", log)
+        self._reconnect_at = 0.0
+        self.info: ModemInfo | None = None
+        self.voice: Voice | None = None
+        self.connected_at = 0.0
+        self.verify_needed = False  # a boot URC came: tell a restart from a late "PB DONE"
+
+    @property
+    def up(self) -> bool:
+        return self.info is not None
+
+    def connect(self) -> None:
+        """Open and initialise; raises ModemError (retry), FatalModemError or Stopped."""
+        self.channel.close()
+        self._events.forget_modem_events()
+        self.channel.open()
+        info = initialise(self.channel, self._events, self._settings.modem, self._settings.sms.enabled)
+        voice = Voice(self.channel, info.profile.voice, info.capabilities.call_state_push)
+        hang_up_all(voice, self._events)  # a call left up by a crash, or a fault mid-call
+        self.info, self.voice = info, voice
+        self.connected_at = time.monotonic()
+        self._events.schedule("probe", self.connected_at + PROBE_EVERY)
+        log.info("modem capabilities: %s", info.capabilities.describe())
+        self._metrics.modem_up(True)
+        self._metrics.registration(info.registration)
+        self._metrics.signal_dbm(info.signal_dbm)
+        sdnotify.ready()
+        sdnotify.status(f"modem up: {info.model or info.profile.name}, {info.registration}")
+
+    def reconnect(self) -> bool:
+        """Wait out the back-off, then reconnect; False when stopping or it failed again."""
+        if not self._events.pause_until(self._reconnect_at):
+            return False
+        try:
+            self.connect()
+        except ModemError as exc:
+            self._health.failed(str(exc))
+            self._reconnect_at = time.monotonic() + self._backoff.next_delay()
+            return False
+        self._health.succeeded()
+        return True
+
+    def down(self, reason: str) -> None:
+        self._health.failed(reason)
+        if self.info is not None and time.monotonic() - self.connected_at >= HEALTHY_AFTER:
+            self._backoff.reset()
+        self._reconnect_at = time.monotonic() + self._backoff.next_delay()
+        self.info = self.voice = None
+        self.channel.close()
+        self._metrics.modem_up(False)
+        sdnotify.status(f"modem lost: {reason}")
+
+    def probe_if_due(self) -> None:
+        """The idle health check: one ``AT`` a minute, so a dead modem is noticed, and after
+        a boot URC, to tell a restart (it echoes again) from a late "PB DONE"."""
+        if not (self.verify_needed or self._events.due("probe")):
+            return
+        self._events.schedule("probe", time.monotonic() + PROBE_EVERY)
+        self.verify_needed = False
+        check_alive(self.channel)
+
+    def alive(self) -> None:
+        """Tell systemd and the container's health check that we work: only while the
+        modem answers, so a dead modem gets the service restarted."""
+        sdnotify.watchdog()
+        heartbeat.touch(self._settings.state.dir)
+
+    def shutdown(self) -> None:
+        if self.voice is not None and self.channel.is_open:
+            try:
+                hang_up_all(self.voice, self._events)
+            except ModemError as exc:
+                log.warning("at exit: %s", exc)
+        self.channel.close()

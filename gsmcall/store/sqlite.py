@@ -1,0 +1,318 @@
+"""The journal as one SQLite file in ``state.dir``; see gsmcall.store.base for what it promises.
+
+SQLite in WAL mode with ``synchronous=FULL``: every commit is fsync'ed before the method returns,
+so a write that returned survives power loss, not just a killed process. That costs one fsync
+per call; gsmcall writes a few rows a minute, so the price is nothing next to re-ringing a whole
+on-call list.
+
+Each public method is one short transaction on one connection guarded by a lock, so the daemon's
+threads may share a SqliteJournal.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from gsmcall.store.base import (
+    DAY,
+    DEFAULT_SOURCE,
+    AlertProgress,
+    CallbackState,
+    JournalError,
+    OutgoingSms,
+    PendingCallback,
+    SmsState,
+)
+from gsmcall.store.sqlite_schema import ensure_schema
+
+DB_NAME = "journal.sqlite3"
+
+
+class SqliteJournal:
+    """The state database; open it once at start (which also prunes old rows) and share it.
+
+    Implements gsmcall.store.base.Journal; what each method promises is documented there.
+    """
+
+    def __init__(
+        self,
+        state_dir: Path,
+        *,
+        keep_days: float = 30,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.path = Path(state_dir) / DB_NAME
+        self._clock = clock
+        self._lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # isolation_level=None: transactions are ours (BEGIN IMMEDIATE below), not implicit.
+            self._db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise JournalError(f"{self.path}: cannot open state database: {exc}") from None
+        try:
+            self._setup()
+            self._prune(self._clock() - keep_days * DAY)
+        except JournalError:
+            self._db.close()
+            raise
+
+    # --- plumbing ------------------------------------------------------------------------------
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; IMMEDIATE takes the write lock up front, so no upgrade deadlock."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise JournalError(f"{self.path}: {exc}") from None
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            try:
+                return self._db.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise JournalError(f"{self.path}: {exc}") from None
+
+    def _setup(self) -> None:
+        try:
+            mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            self._db.execute("PRAGMA synchronous=FULL")
+        except sqlite3.Error as exc:
+            raise JournalError(f"{self.path}: not a usable state database: {exc}") from None
+        if mode != "wal":
+            raise JournalError(f"{self.path}: cannot switch to WAL mode (got {mode!r})")
+        with self._tx() as db:
+            ensure_schema(db, self.path)
+
+    def _prune(self, cutoff: float) -> None:
+        old = "SELECT mid FROM callbacks WHERE state = 'delivered' AND delivered_at < ?"
+        with self._tx() as db:
+            db.execute(f"DELETE FROM attempts WHERE mid IN ({old})", (cutoff,))
+            db.execute(f"DELETE FROM alerts WHERE mid IN ({old})", (cutoff,))
+            db.execute("DELETE FROM callbacks WHERE state = 'delivered' AND delivered_at < ?", (cutoff,))
+            # A 'dialling' row is kept: dropping it could let a command still on the SIM run twice.
+            db.execute("DELETE FROM sms WHERE state = 'done' AND updated_at < ?", (cutoff,))
+            db.execute("DELETE FROM outbox WHERE state IN ('sent', 'abandoned') AND done_at < ?", (cutoff,))
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> SqliteJournal:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # --- alerts --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _attempts(db: sqlite3.Connection, mid: str) -> list[dict[str, Any]]:
+        rows = db.execute("SELECT attempt FROM attempts WHERE mid = ? ORDER BY seq", (mid,))
+        return [json.loads(text) for (text,) in rows]
+
+    def start_alert(self, mid: str, phones: Sequence[str], source: str = DEFAULT_SOURCE) -> AlertProgress:
+        with self._tx() as db:
+            row = db.execute("SELECT phones, finished_at, source FROM alerts WHERE mid = ?", (mid,)).fetchone()
+            if row is None:
+                db.execute(
+                    "INSERT INTO alerts (mid, phones, started_at, source) VALUES (?, ?, ?, ?)",
+                    (mid, json.dumps(list(phones), ensure_ascii=False), self._clock(), source),
+                )
+                return AlertProgress(mid, tuple(phones), [], source)
+            stored, finished_at, stored_source = row
+            if finished_at is not None:
+                raise ValueError(f"alert {mid!r} is already finished")
+            return AlertProgress(mid, tuple(json.loads(stored)), self._attempts(db, mid), stored_source)
+
+    def record_attempt(self, mid: str, attempt: dict[str, Any]) -> None:
+        text = json.dumps(attempt, ensure_ascii=False)
+        with self._tx() as db:
+            self._require_in_progress(db, mid)
+            (count,) = db.execute("SELECT COUNT(*) FROM attempts WHERE mid = ?", (mid,)).fetchone()
+            db.execute("INSERT INTO attempts (mid, seq, attempt) VALUES (?, ?, ?)", (mid, count, text))
+            db.execute("UPDATE alerts SET failures = 0 WHERE mid = ?", (mid,))
+
+    def restart_alert(self, mid: str) -> None:
+        with self._tx() as db:
+            self._require_in_progress(db, mid)
+            db.execute("DELETE FROM attempts WHERE mid = ?", (mid,))
+            db.execute("UPDATE alerts SET failures = 0 WHERE mid = ?", (mid,))
+
+    def note_dial_failure(self, mid: str) -> int:
+        with self._tx() as db:
+            self._require_in_progress(db, mid)
+            db.execute("UPDATE alerts SET failures = failures + 1 WHERE mid = ?", (mid,))
+            (failures,) = db.execute("SELECT failures FROM alerts WHERE mid = ?", (mid,)).fetchone()
+            return int(failures)
+
+    def unfinished_alert(self) -> AlertProgress | None:
+        with self._tx() as db:
+            row = db.execute(
+                "SELECT mid, phones, source FROM alerts WHERE finished_at IS NULL ORDER BY started_at, rowid LIMIT 1"
+            ).fetchone()
+            if row is None:
+                return None
+            mid, phones, source = row
+            return AlertProgress(mid, tuple(json.loads(phones)), self._attempts(db, mid), source)
+
+    def finish_alert(self, mid: str, resp: str | None) -> None:
+        with self._tx() as db:
+            self._require_in_progress(db, mid)
+            now = self._clock()
+            body = {"mid": mid, "resp": resp, "attempts": self._attempts(db, mid)}
+            db.execute("UPDATE alerts SET finished_at = ?, resp = ? WHERE mid = ?", (now, resp, mid))
+            db.execute(
+                "INSERT INTO callbacks (mid, resp, body, next_at, state, created_at, source)"
+                " SELECT ?, ?, ?, ?, 'pending', ?, source FROM alerts WHERE mid = ?",
+                (mid, resp, json.dumps(body, ensure_ascii=False), now, now, mid),
+            )
+
+    @staticmethod
+    def _require_in_progress(db: sqlite3.Connection, mid: str) -> None:
+        row = db.execute("SELECT finished_at FROM alerts WHERE mid = ?", (mid,)).fetchone()
+        if row is None:
+            raise ValueError(f"alert {mid!r} was never started")
+        if row[0] is not None:
+            raise ValueError(f"alert {mid!r} is already finished")
+
+    # --- callbacks -----------------------------------------------------------------------------
+
+    def pending_callbacks(self, now: float) -> list[PendingCallback]:
+        rows = self._query(
+            "SELECT mid, resp, body, tries, next_at, source FROM callbacks"
+            " WHERE state = 'pending' AND next_at <= ? ORDER BY next_at, created_at",
+            (now,),
+        )
+        return [
+            PendingCallback(mid, resp, json.loads(body), tries, next_at, source)
+            for mid, resp, body, tries, next_at, source in rows
+        ]
+
+    def next_callback_due(self) -> float | None:
+        (due,) = self._query("SELECT MIN(next_at) FROM callbacks WHERE state = 'pending'")[0]
+        return due
+
+    def callback_delivered(self, mid: str) -> None:
+        with self._tx() as db:
+            db.execute(
+                "UPDATE callbacks SET state = 'delivered', delivered_at = ? WHERE mid = ?", (self._clock(), mid)
+            )
+
+    def callback_failed(self, mid: str, next_at: float) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE callbacks SET tries = tries + 1, next_at = ? WHERE mid = ?", (next_at, mid))
+
+    def requeue_callback(self, mid: str, next_at: float) -> None:
+        with self._tx() as db:
+            db.execute(
+                "UPDATE callbacks SET state = 'pending', next_at = ?, delivered_at = NULL WHERE mid = ?",
+                (next_at, mid),
+            )
+
+    def callback_state(self, mid: str) -> CallbackState | None:
+        rows = self._query("SELECT state FROM callbacks WHERE mid = ?", (mid,))
+        return rows[0][0] if rows else None
+
+    # --- SMS commands --------------------------------------------------------------------------
+
+    def sms_state(self, key: str) -> SmsState | None:
+        rows = self._query("SELECT state FROM sms WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def sms_processed(self, key: str) -> bool:
+        return self.sms_state(key) in ("dialling", "done")
+
+    def mark_sms_dialling(self, key: str, sender: str | None = None) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO sms (key, sender, state, updated_at) VALUES (?, ?, 'dialling', ?)"
+                " ON CONFLICT (key) DO UPDATE SET state = 'dialling' WHERE state = 'retry'",
+                (key, sender, self._clock()),
+            )
+
+    def sms_fault(self, key: str) -> int:
+        with self._tx() as db:
+            db.execute(
+                "UPDATE sms SET state = 'retry', faults = faults + 1, updated_at = ?"
+                " WHERE key = ? AND state = 'dialling'",
+                (self._clock(), key),
+            )
+            row = db.execute("SELECT faults FROM sms WHERE key = ?", (key,)).fetchone()
+            return int(row[0]) if row else 0
+
+    def mark_sms(self, key: str, sender: str, outcome: str) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO sms (key, sender, state, outcome, updated_at) VALUES (?, ?, 'done', ?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET sender = excluded.sender, state = 'done',"
+                " outcome = excluded.outcome, updated_at = excluded.updated_at",
+                (key, sender, outcome, self._clock()),
+            )
+
+    # --- SMS outbox ----------------------------------------------------------------------------
+
+    def enqueue_sms(self, number: str, text: str, key: str) -> bool:
+        now = self._clock()
+        with self._tx() as db:
+            cursor = db.execute(
+                "INSERT INTO outbox (key, number, text, state, next_at, created_at)"
+                " VALUES (?, ?, ?, 'pending', ?, ?) ON CONFLICT (key) DO NOTHING",
+                (key, number, text, now, now),
+            )
+            return cursor.rowcount == 1
+
+    def due_sms(self, now: float) -> list[OutgoingSms]:
+        rows = self._query(
+            "SELECT id, key, number, text, tries, next_at, created_at FROM outbox"
+            " WHERE state = 'pending' AND next_at <= ? ORDER BY created_at, id",
+            (now,),
+        )
+        return [OutgoingSms(*row) for row in rows]
+
+    def next_sms_due(self) -> float | None:
+        (due,) = self._query("SELECT MIN(next_at) FROM outbox WHERE state = 'pending'")[0]
+        return due
+
+    def sms_sent(self, id: int) -> None:
+        with self._tx() as db:
+            self._require_pending_sms(db, id)
+            db.execute("UPDATE outbox SET state = 'sent', done_at = ? WHERE id = ?", (self._clock(), id))
+
+    def sms_send_failed(self, id: int, next_at: float, error: str) -> int:
+        with self._tx() as db:
+            self._require_pending_sms(db, id)
+            db.execute(
+                "UPDATE outbox SET tries = tries + 1, next_at = ?, error = ? WHERE id = ?", (next_at, error, id)
+            )
+            (tries,) = db.execute("SELECT tries FROM outbox WHERE id = ?", (id,)).fetchone()
+            return int(tries)
+
+    def sms_abandoned(self, id: int, error: str) -> None:
+        with self._tx() as db:
+            self._require_pending_sms(db, id)
+            db.execute(
+                "UPDATE outbox SET state = 'abandoned', done_at = ?, error = ? WHERE id = ?",
+                (self._clock(), error, id),
+            )
+
+    @staticmethod
+    def _require_pending_sms(db: sqlite3.Connection, id: int) -> None:
+        row = db.execute("SELECT state FROM outbox WHERE id = ?", (id,)).fetchone()
+        if row is None or row[0] != "pending":
+            raise ValueError(f"outgoing SMS {id} is not pending ({row[0] if row else 'never enqueued'})")

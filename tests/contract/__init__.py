@@ -1,0 +1,1 @@
+"""Tests every journal implementation must pass, and the ones specific to each implementation."""
