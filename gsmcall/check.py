@@ -16,7 +16,7 @@ from gsmcall.config import Settings
 from gsmcall.modem.channel import AtChannel
 from gsmcall.modem.errors import FatalModemError, ModemError
 from gsmcall.modem.setup import initialise
-from gsmcall.runtime.events import EventQueue
+from gsmcall.events import EventQueue
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def _modem_checks(settings: Settings) -> list[CheckItem]:
         return [CheckItem("port", False, str(exc), "modem")]
     items.append(CheckItem("port", True, settings.modem.port, "modem"))
     try:
-        info = initialise(channel, EventQueue(), settings.modem, settings.sms.enabled)
+        info = initialise(channel, EventQueue(), settings.modem.profile, settings.modem.pin, settings.sms.enabled)
         items += [
             CheckItem("modem", True, f"{info.manufacturer} {info.model}".strip() or "?", "modem"),
             CheckItem("firmware", True, info.revision or "?", "modem"),

@@ -112,7 +112,7 @@ def _dial(settings: Settings, number: str) -> int:
     from gsmcall.modem.channel import AtChannel
     from gsmcall.modem.errors import FatalModemError, ModemError
     from gsmcall.modem.setup import initialise
-    from gsmcall.runtime.events import EventQueue
+    from gsmcall.events import EventQueue
 
     if not is_diallable(number):
         print(f"gsmcall: {number!r} is not a number to dial (digits, *, # and a leading +)", file=sys.stderr)
@@ -131,7 +131,7 @@ def _dial(settings: Settings, number: str) -> int:
     try:
         with channel.attach(events):
             channel.open()
-            info = initialise(channel, events, settings.modem, sms_enabled=False)
+            info = initialise(channel, events, settings.modem.profile, settings.modem.pin, sms_enabled=False)
             voice = Voice(channel, info.profile.voice, info.capabilities.call_state_push)
             attempt = place_call(voice, events, number, CallTiming(settings.calls.ring_timeout, settings.calls.hold))
     except FaultAfterCall as fault:

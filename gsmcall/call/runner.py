@@ -22,9 +22,9 @@ from gsmcall.call.outcome import Attempt, CallResult, FaultAfterCall
 from gsmcall.call.session import Action, CallSession, CallTiming, Done, Fail, HangUp, PollCalls, Wait
 from gsmcall.dialstring import check_diallable
 from gsmcall.modem.capabilities.voice import Voice
-from gsmcall.modem.errors import CommandTimeout, ModemError
+from gsmcall.modem.errors import CommandTimeout, ModemError, raise_for_signal
 from gsmcall.modem.health import is_registered
-from gsmcall.runtime.events import LOST, STOP, EventQueue, raise_for_signal
+from gsmcall.events import LOST, STOP, EventQueue
 
 log = logging.getLogger(__name__)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from gsmcall.events import LOST, STOP
+
 
 class ModemError(Exception):
     """Something is wrong with the modem; the daemon re-initialises it and carries on."""
@@ -35,3 +37,12 @@ class FatalModemError(Exception):
 
 class Stopped(Exception):
     """The daemon was asked to stop while waiting on the modem (SIGTERM during init)."""
+
+
+def raise_for_signal(payload: object, during: str) -> None:
+    """The one place that turns a lost port or a stop request on the event queue into its
+    exception, so every wait reacts to them the same way."""
+    if payload is LOST:
+        raise ModemGone(f"modem port lost {during}")
+    if payload is STOP:
+        raise Stopped(f"stop requested {during}")

@@ -14,13 +14,12 @@ import time
 from dataclasses import dataclass
 
 from gsmcall.at.urcs import is_urc
-from gsmcall.config import ModemSettings
 from gsmcall.modem.capabilities.probe import Capabilities, optional, probe_call_state, probe_forwarding
 from gsmcall.modem.channel import AtChannel
-from gsmcall.modem.errors import CommandTimeout, FatalModemError, ModemError, Stopped
+from gsmcall.modem.errors import CommandTimeout, FatalModemError, ModemError, Stopped, raise_for_signal
 from gsmcall.modem.health import REG_STATES, REGISTERED, read_signal_dbm, registration_states
 from gsmcall.modem.profiles import PROFILES, Profile, identify
-from gsmcall.runtime.events import EventQueue, raise_for_signal
+from gsmcall.events import EventQueue
 
 log = logging.getLogger(__name__)
 
@@ -43,18 +42,20 @@ class ModemInfo:
     signal_dbm: float | None
 
 
-def initialise(channel: AtChannel, events: EventQueue, settings: ModemSettings, sms_enabled: bool) -> ModemInfo:
-    """URCs that arrive meanwhile are set aside on ``events`` for the loop to route."""
+def initialise(channel: AtChannel, events: EventQueue, profile_name: str, pin: str | None,
+               sms_enabled: bool) -> ModemInfo:
+    """``profile_name`` is a key of PROFILES or "auto".  URCs that arrive meanwhile are set
+    aside on ``events`` for the loop to route."""
     _wake(channel)
     if not channel.command("ATE0").ok:
         raise ModemError("the modem refused ATE0")
     channel.echo_off = True
     optional(channel, "AT+CMEE=2")
-    _unlock_sim(channel, events, settings.pin)
+    _unlock_sim(channel, events, pin)
     manufacturer = _ident(channel, "AT+CGMI")
     model = _ident(channel, "AT+CGMM")
     revision = _ident(channel, "AT+CGMR")
-    profile = identify(manufacturer, model) if settings.profile == "auto" else PROFILES[settings.profile]
+    profile = identify(manufacturer, model) if profile_name == "auto" else PROFILES[profile_name]
     log.info("modem %s %s (%s), profile %s", manufacturer or "?", model or "?", revision or "?", profile.name)
     registration = _await_registration(channel, events)
     for command in profile.init_commands:

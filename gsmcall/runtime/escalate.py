@@ -15,7 +15,7 @@ from gsmcall.call.outcome import Attempt, CallResult, Dial, FaultAfterCall
 from gsmcall.modem.errors import ModemError
 from gsmcall.policy.escalation import Finish, Ring, RingAgainLater, WaitUntil, give_up_on_number, next_step, \
     stops_escalation
-from gsmcall.runtime.events import EventQueue
+from gsmcall.events import EventQueue
 from gsmcall.store import Journal
 
 log = logging.getLogger(__name__)

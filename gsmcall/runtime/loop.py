@@ -16,11 +16,10 @@ import threading
 import time
 
 from gsmcall import sdnotify
-from gsmcall.exitcodes import EXIT_MODEM, EXIT_OK, EXIT_STATE, EXIT_ENDPOINT
-from gsmcall.intake.alert import Alert
-from gsmcall.intake.endpoint import EndpointError
+from gsmcall.exitcodes import EXIT_MODEM, EXIT_OK, EXIT_STATE
 from gsmcall.modem.errors import FatalModemError, ModemError, PortBusy, Stopped
 from gsmcall.runtime.parts import Parts
+from gsmcall.runtime.steps import Steps, run_once
 from gsmcall.store import JournalError
 
 log = logging.getLogger(__name__)
@@ -31,6 +30,7 @@ class Loop:
         self.parts = parts
         self.once = once
         self.events = parts.events
+        self.steps = Steps(parts)
 
     def request_stop(self) -> None:
         """Called from a signal handler, which may have interrupted a thread holding the
@@ -44,7 +44,7 @@ class Loop:
     def run(self) -> int:
         try:
             with self.parts.channel.attach(self.events):
-                return self._run_once() if self.once else self._run_forever()
+                return run_once(self.steps) if self.once else self._run_forever()
         except FatalModemError as exc:
             log.error("%s", exc)
             return EXIT_MODEM
@@ -57,117 +57,43 @@ class Loop:
         finally:
             self.parts.close()
 
-    def _run_once(self) -> int:
-        p = self.parts
-        try:
-            self._connect()
-        except ModemError as exc:
-            log.error("modem unavailable: %s", exc)
-            return EXIT_MODEM
-        code = EXIT_OK
-        try:
-            if not p.delivery.deliver():
-                code = EXIT_ENDPOINT
-            self._route()
-            resuming = p.journal.unfinished_alert() is not None
-            if not self._resume():
-                return EXIT_OK
-            if not resuming:  # at most one alert per run: a resumed one counts
-                try:
-                    alert = p.poller.poll()
-                except EndpointError as exc:
-                    log.error("alert endpoint: %s", exc)
-                    code = EXIT_ENDPOINT
-                else:
-                    self._ring(alert) if alert is not None else log.info("no alert")
-            if not p.delivery.deliver():
-                code = EXIT_ENDPOINT
-            self._messages()  # after the alert: commands stored while we were down
-        except ModemError as exc:
-            log.error("modem fault: %s; the alert stays journaled and resumes on the next run", exc)
-            return EXIT_MODEM
-        return code
-
     def _run_forever(self) -> int:
-        p = self.parts
+        supervisor = self.parts.supervisor
         try:
-            self._connect()
+            self.steps.connect()
         except PortBusy as exc:
             # At start a held port means a second gsmcall or ModemManager: say so and
             # stop, rather than fight over the modem.  Later, a brief holder is waited out.
             log.error("%s", exc)
             return EXIT_MODEM
         except ModemError as exc:
-            p.supervisor.down(str(exc))
+            supervisor.down(str(exc))
         self.events.schedule("poll", 0.0)
         while not self.events.stopping:
-            if not p.supervisor.up:
-                if not p.supervisor.reconnect():
+            if not supervisor.up:
+                if not supervisor.reconnect():
                     continue
-                self._after_connect()
+                self.steps.after_connect()
             try:
                 self._turn()
             except ModemError as exc:
-                p.supervisor.down(str(exc))
+                supervisor.down(str(exc))
         return EXIT_OK
 
     def _turn(self) -> None:
-        p = self.parts
+        p, steps = self.parts, self.steps
         p.supervisor.alive()
         p.delivery.deliver()
-        self._route()
-        if not self._resume():
+        steps.route()
+        if not steps.resume():
             return
         if self.events.due("poll"):
-            self._poll()
+            steps.poll()
             return
-        self._messages()  # alerts first: an SMS command waits for them
+        steps.messages()  # alerts first: an SMS command waits for them
         p.supervisor.probe_if_due()
         p.inbox.expire()
         self._idle_wait()
-
-    # --- pieces ------------------------------------------------------------------------------
-    def _connect(self) -> None:
-        self.parts.supervisor.connect()
-        self._after_connect()
-
-    def _after_connect(self) -> None:
-        if self.parts.settings.sms.enabled:
-            self.parts.inbox.request_sweep()  # what arrived while we were down
-
-    def _route(self) -> None:
-        for arrival in self.events.drain():
-            self.parts.router.route(arrival)
-
-    def _resume(self) -> bool:
-        """Finish an alert left unfinished by a crash or a fault; False when stopping."""
-        progress = self.parts.journal.unfinished_alert()
-        if progress is None:
-            return True
-        finished = self.parts.escalation.run(progress.mid, progress.phones, progress.source)
-        if finished:
-            self.parts.delivery.deliver()
-        return finished
-
-    def _poll(self) -> None:
-        try:
-            alert = self.parts.poller.poll()
-        except EndpointError:
-            alert = None
-        self.events.schedule("poll", time.monotonic() + self.parts.poller.next_delay)
-        if alert is not None:
-            self._ring(alert)
-
-    def _ring(self, alert: Alert) -> None:
-        self.parts.escalation.run(alert.key, alert.numbers, alert.source)
-        self.parts.delivery.deliver()
-
-    def _messages(self) -> None:
-        """SMS in (commands) and out (the outbox), while no call is up."""
-        self._route()
-        if self.parts.settings.sms.enabled:
-            self.parts.inbox.work(lambda: self.events.stopping)
-        self.parts.outbox.flush()
 
     def _idle_wait(self) -> None:
         p = self.parts

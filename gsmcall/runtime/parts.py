@@ -25,7 +25,7 @@ from gsmcall.modem.errors import ModemError
 from gsmcall.report.delivery import Delivery
 from gsmcall.report.endpoint import EndpointReporter
 from gsmcall.runtime.escalate import Escalation
-from gsmcall.runtime.events import EventQueue
+from gsmcall.events import EventQueue
 from gsmcall.runtime.router import Router
 from gsmcall.runtime.supervisor import ModemSupervisor
 from gsmcall.store import Journal, open_journal

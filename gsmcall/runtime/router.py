@@ -13,7 +13,8 @@ import logging
 from gsmcall.at.sms_lines import parse_cmti, parse_storage_full
 from gsmcall.at.urcs import is_boot_marker
 from gsmcall.messaging.inbox import SmsInbox
-from gsmcall.runtime.events import LOST, Arrival, raise_for_signal
+from gsmcall.modem.errors import raise_for_signal
+from gsmcall.events import LOST, Arrival
 from gsmcall.runtime.supervisor import ModemSupervisor
 
 log = logging.getLogger(__name__)

@@ -23,7 +23,7 @@ from gsmcall.modem.channel import AtChannel
 from gsmcall.modem.errors import ModemError
 from gsmcall.modem.health import check_alive
 from gsmcall.modem.setup import ModemInfo, initialise
-from gsmcall.runtime.events import EventQueue
+from gsmcall.events import EventQueue
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,8 @@ class ModemSupervisor:
         self.channel.close()
         self._events.forget_modem_events()
         self.channel.open()
-        info = initialise(self.channel, self._events, self._settings.modem, self._settings.sms.enabled)
+        info = initialise(self.channel, self._events, self._settings.modem.profile, self._settings.modem.pin,
+                          self._settings.sms.enabled)
         voice = Voice(self.channel, info.profile.voice, info.capabilities.call_state_push)
         hang_up_all(voice, self._events)  # a call left up by a crash, or a fault mid-call
         self.info, self.voice = info, voice

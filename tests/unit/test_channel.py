@@ -12,7 +12,7 @@ import pytest
 
 from gsmcall.modem.channel import AtChannel
 from gsmcall.modem.errors import CommandTimeout, ModemGone
-from gsmcall.runtime.events import LOST, EventQueue
+from gsmcall.events import LOST, EventQueue
 
 
 class FakeModem:

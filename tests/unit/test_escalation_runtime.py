@@ -8,7 +8,7 @@ import pytest
 from gsmcall.call.outcome import Attempt, CallResult
 from gsmcall.policy.escalation import MAX_FAILURES_PER_NUMBER
 from gsmcall.runtime.escalate import Escalation
-from gsmcall.runtime.events import EventQueue
+from gsmcall.events import EventQueue
 from gsmcall.store import SqliteJournal as Journal
 from gsmcall.modem.errors import ModemError
 

@@ -1,5 +1,8 @@
 """One event queue for everything the loop that owns a modem reacts to.
 
+A leaf module: the runtime owns the queue, and every step that waits (initialisation, a
+call) is handed it, so modem/ and call/ depend on this type without depending on runtime/.
+
 URCs (pushed by the channel's reader thread), a lost port, a stop request (from a signal
 handler) and, later, intake events all arrive here, stamped with their arrival time.  The
 loop, and any step it runs (initialisation, a call), waits on this queue and on nothing
@@ -19,8 +22,6 @@ import queue
 import time
 from collections import deque
 from dataclasses import dataclass
-
-from gsmcall.modem.errors import ModemGone, Stopped
 
 
 @dataclass(frozen=True)
@@ -119,11 +120,3 @@ class EventQueue:
         loop's wait, so a timer arrives like an event."""
         finite = [at for at in self._timers.values() if at != math.inf]
         return max(0.0, min(finite) - time.monotonic()) if finite else None
-
-
-def raise_for_signal(payload: Payload, during: str) -> None:
-    """The one place that turns a lost port or a stop request into its exception."""
-    if payload is LOST:
-        raise ModemGone(f"modem port lost {during}")
-    if payload is STOP:
-        raise Stopped(f"stop requested {during}")
