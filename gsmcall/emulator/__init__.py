@@ -5,7 +5,8 @@ pyserial only; it does not import the daemon's own AT or SMS code on purpose.
 """
 
 from .calls import Callee, CallRecord
-from .core import Emulator, LogEntry
+from .core import Emulator
+from .eventlog import LogEntry
 from .profiles import PROFILES, Profile, get_profile
 from .sms_store import StorageFull
 

@@ -32,9 +32,6 @@ END_CAUSES: dict[str, tuple[int, int]] = {
     "dropped": (104, 31),
 }
 
-_KINDS = ("answers", "busy", "no_answer", "unreachable", "rejects", "announcement", "fails")
-
-
 @dataclass(frozen=True)
 class Callee:
     """What the far end (or the network) does when this number is dialled."""
@@ -59,18 +56,22 @@ class Callee:
 
     @classmethod
     def busy(cls, after: float = 1.0) -> "Callee":
+        """Alerting, then the far end is busy ``after`` s later (17 "User busy")."""
         return cls("busy", after=after)
 
     @classmethod
     def no_answer(cls, network_timeout: float = 60.0) -> "Callee":
+        """Alerting until the network gives up ``network_timeout`` s later (19 "no answer")."""
         return cls("no_answer", network_timeout=network_timeout)
 
     @classmethod
     def unreachable(cls, after: float = 0.5) -> "Callee":
+        """Never alerts: the network ends the call ``after`` s from ATD (switched off, no coverage)."""
         return cls("unreachable", after=after)
 
     @classmethod
     def rejects(cls, after: float = 1.0) -> "Callee":
+        """Alerting, then the callee declines ``after`` s later (21 "Call rejected")."""
         return cls("rejects", after=after)
 
     @classmethod
@@ -274,5 +275,3 @@ class Call:
         self.phase = "ended"
         self.host.call_ended(self)
 
-
-assert set(_KINDS) >= {"answers", "fails"}

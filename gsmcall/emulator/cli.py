@@ -13,13 +13,25 @@ import logging
 import signal
 import sys
 import threading
-from typing import IO
+from typing import IO, Iterable
 
 from .calls import Callee
-from .core import Emulator, LogEntry, parse_callees
+from .core import Emulator
+from .eventlog import LogEntry
 from .profiles import PROFILES
 
 log = logging.getLogger(__name__)
+
+
+def parse_callees(items: Iterable[str]) -> dict[str, Callee]:
+    """``NUMBER=SPEC`` strings (``--callee``) to a callee table."""
+    out: dict[str, Callee] = {}
+    for item in items:
+        number, sep, spec = item.partition("=")
+        if not sep:
+            raise ValueError(f"expected NUMBER=SPEC, got {item!r}")
+        out[number.strip()] = Callee.parse(spec)
+    return out
 
 
 def build_parser() -> argparse.ArgumentParser:

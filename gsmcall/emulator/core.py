@@ -21,26 +21,18 @@ import shutil
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from .calls import Callee, CallRecord
+from .eventlog import EventLog, LogEntry
 from .modem import Modem
 from .profiles import Profile, get_profile
 from .pty_port import PtyPort
-from .scheduler import Scheduler, Timer
+from .scheduler import Scheduler, Timer, WakePipe
+
+__all__ = ["Emulator", "LogEntry"]  # LogEntry is re-exported: callers have always found it here
 
 logger = logging.getLogger(__name__)
-
-MAX_PENDING_OUTPUT = 1 << 20  # bytes kept while nobody reads the slave
-
-
-@dataclass(frozen=True)
-class LogEntry:
-    t: float
-    kind: str  # 'rx' | 'tx' | 'event'
-    text: str
-
 
 class _IO:
     """What the modem logic may do to the outside world (see modem.ModemIO)."""
@@ -106,14 +98,9 @@ class Emulator:
             link = os.path.join(self._tmpdir, "modem")
         self._port = PtyPort(link)
         self._lock = threading.RLock()
-        self._log: list[LogEntry] = []
-        self._log_cond = threading.Condition(threading.Lock())
-        self._on_log = on_log
-        self._out = bytearray()
-        self._wake_r, self._wake_w = os.pipe()
-        os.set_blocking(self._wake_r, False)
-        os.set_blocking(self._wake_w, False)
-        self._sched = Scheduler(self._wake)
+        self._events = EventLog(on_log)
+        self._wakeup = WakePipe()
+        self._sched = Scheduler(self._wakeup.wake)
         self._thread: threading.Thread | None = None
         self._stopping = False
         self._boot_urcs = boot_urcs
@@ -144,17 +131,12 @@ class Emulator:
     def stop(self) -> None:
         with self._lock:
             self._stopping = True
-        self._wake()
+        self._wakeup.wake()
         if self._thread and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
         self._sched.clear()
         self._port.close(remove_link=True)
-        for fd in (self._wake_r, self._wake_w):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self._wake_r = self._wake_w = -1
+        self._wakeup.close()
         if self._tmpdir:
             shutil.rmtree(self._tmpdir, ignore_errors=True)
         self._log_entry("event", "emulator stopped")
@@ -180,8 +162,7 @@ class Emulator:
 
     @property
     def log(self) -> list[LogEntry]:
-        with self._log_cond:
-            return list(self._log)
+        return self._events.entries()
 
     def commands(self) -> list[str]:
         with self._lock:
@@ -235,24 +216,7 @@ class Emulator:
         than ``since`` (a monotonic time) are ignored.  Raises TimeoutError with the log tail.
         The predicate runs under the emulator's lock: it must not call the emulator.
         """
-        if callable(what):
-            pred = what
-        else:
-            prefix = what.upper()
-            pred = lambda e: e.kind == kind and e.text.upper().startswith(prefix)  # noqa: E731
-        deadline = time.monotonic() + timeout
-        seen = 0
-        with self._log_cond:
-            while True:
-                for entry in self._log[seen:]:
-                    if (since is None or entry.t >= since) and pred(entry):
-                        return entry
-                seen = len(self._log)
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    tail = "\n".join(f"  {e.t:.3f} {e.kind:5} {e.text}" for e in self._log[-25:])
-                    raise TimeoutError(f"emulator: no log entry matching {what!r} within {timeout}s; log tail:\n{tail}")
-                self._log_cond.wait(remaining)
+        return self._events.wait_for(what, timeout, since, kind)
 
     # --- SMS -------------------------------------------------------------------------------
     def store_sms(self, sender: str, text: str, when: _dt.datetime | None = None,
@@ -344,7 +308,6 @@ class Emulator:
                 return
             self._modem.drop_calls("unplugged")
             self._port.close(remove_link=True)
-            self._out.clear()
             self._log_entry("event", "unplugged (pty master closed, symlink removed)")
 
     def _do_replug(self) -> None:
@@ -383,36 +346,15 @@ class Emulator:
         with self._lock:
             return fn(*args)
 
-    def _wake(self) -> None:
-        try:
-            os.write(self._wake_w, b"x")
-        except (BlockingIOError, OSError):
-            pass
-
     def _enqueue(self, data: bytes) -> None:
-        if not self._port.is_open:
-            return
-        self._out += data
-        if len(self._out) > MAX_PENDING_OUTPUT:
-            del self._out[: len(self._out) - MAX_PENDING_OUTPUT]
-        self._wake()
+        if self._port.queue(data):
+            self._wakeup.wake()
 
     def _flush(self) -> None:
-        if self._out and self._port.is_open:
-            n = self._port.write(bytes(self._out[:65536]))
-            del self._out[:n]
+        self._port.flush()
 
     def _log_entry(self, kind: str, text: str) -> None:
-        entry = LogEntry(time.monotonic(), kind, text)
-        logger.debug("%s %s", kind, text)
-        with self._log_cond:
-            self._log.append(entry)
-            if self._on_log:
-                try:
-                    self._on_log(entry)
-                except Exception:  # a broken log sink must not kill the modem
-                    logger.exception("on_log callback failed")
-            self._log_cond.notify_all()
+        self._events.add(kind, text)
 
     def _run(self) -> None:
         while True:
@@ -420,21 +362,17 @@ class Emulator:
                 if self._stopping:
                     return
                 master = self._port.master
-                want_write = bool(self._out) and master is not None
-            rlist = [self._wake_r] + ([master] if master is not None else [])
+                wlist = [master] if master is not None and self._port.pending else []
+            rlist = [self._wakeup.fd] + ([master] if master is not None else [])
             timeout = self._sched.timeout(time.monotonic())
             try:
-                r, w, _ = select.select(rlist, [master] if want_write else [], [], timeout)
+                r, w, _ = select.select(rlist, wlist, [], timeout)
             except OSError as exc:
                 if exc.errno in (errno.EBADF, errno.EINTR):
                     continue
                 raise
-            if self._wake_r in r:
-                try:
-                    while os.read(self._wake_r, 512):
-                        pass
-                except BlockingIOError:
-                    pass
+            if self._wakeup.fd in r:
+                self._wakeup.drain()
             if master is not None and master in r:
                 data = self._port.read()
                 if data:
@@ -450,13 +388,3 @@ class Emulator:
                     logger.exception("emulator event failed")
                     self._log_entry("event", "internal error in a timed event (see logging)")
 
-
-def parse_callees(items: Iterable[str]) -> dict[str, Callee]:
-    """``NUMBER=SPEC`` strings (CLI) to a callee table."""
-    out: dict[str, Callee] = {}
-    for item in items:
-        number, sep, spec = item.partition("=")
-        if not sep:
-            raise ValueError(f"expected NUMBER=SPEC, got {item!r}")
-        out[number.strip()] = Callee.parse(spec)
-    return out

@@ -8,66 +8,40 @@ port; the owner also holds the lock around every call, so everything here is sin
 from __future__ import annotations
 
 import datetime as _dt
-import logging
-from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
 from .calls import Call, Callee, CallRecord
-from .commands import CommandHandlers
-from .pdu_encode import encode_deliver
+from .context import Settings
+from .handlers import dispatch
+from .handlers.sms import finish_input
+from .pdu_encode import encode_deliver, tpdu_length
 from .profiles import Profile
 from .scheduler import Timer
 from .sms_store import SmsStore, StorageFull
 
-log = logging.getLogger(__name__)
-
 CTRL_Z, ESC, CR, LF = 0x1A, 0x1B, 0x0D, 0x0A
 MAX_LINE = 2048
 
+CME_TEXT = {
+    3: "operation not allowed", 4: "operation not supported", 10: "SIM not inserted",
+    11: "SIM PIN required", 12: "SIM PUK required", 13: "SIM failure", 16: "incorrect password",
+    20: "memory full", 21: "invalid index", 22: "not found", 30: "no network service",
+    50: "Incorrect parameters", 100: "unknown",
+}
+
 
 class ModemIO(Protocol):
+    """What the owner lends the modem: the wire, the log, the scheduler and the USB bus."""
+
     def send(self, data: bytes) -> None: ...
     def log(self, kind: str, text: str) -> None: ...
     def later(self, delay: float, fn: Callable[..., Any], *args: Any) -> Timer: ...
     def power_cycle(self, why: str, unplug: bool) -> None: ...
 
 
-@dataclass
-class Settings:
-    """Volatile modem settings: back to these defaults on ATZ/AT&F and on every (re)boot."""
+class Modem:
+    """One emulated modem: implements ``context.ModemContext`` for the command handlers."""
 
-    echo: bool = True
-    cmee: int = 0
-    cmgf: int = 0
-    cscs: str = "GSM"
-    csdh: int = 0
-    cnmi: tuple[int, ...] = (2, 1, 0, 0, 0)  # <mt>=1 so +CMTI is shown before the host sets it [I]
-    mems: list[str] = field(default_factory=lambda: ["SM", "SM", "SM"])
-    clcc_urc: bool = False
-    moring: bool = False
-    dsci: bool = False
-    ccinfo: bool = False
-    qind_smsfull: bool = True  # [I] Quectel default unknown
-    ddet: bool = False
-    qtonedet: bool = False
-    ddtmf: bool = False
-    curc: bool = True
-    cvhu: int | None = 0
-    colp: int = 0
-    cfun: int = 1
-    pin_ok: bool = False
-    reg_n: dict[str, int] = field(default_factory=lambda: {"+CREG": 0, "+CGREG": 0, "+CEREG": 0})
-    sregs: dict[int, int] = field(default_factory=dict)
-    simple: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def defaults(cls, profile: Profile, pin_needed: bool) -> "Settings":
-        mem = profile.sms_default_storage
-        return cls(echo=profile.echo_default, cvhu=profile.cvhu_default, mems=[mem, mem, mem],
-                   pin_ok=not pin_needed)
-
-
-class Modem(CommandHandlers):
     def __init__(
         self,
         io: ModemIO,
@@ -117,7 +91,18 @@ class Modem(CommandHandlers):
         self._noise_timer: Timer | None = None
         self._generation = 0
 
-    # --- small services used by calls.py and commands.py ---------------------------------
+    # --- small services used by calls.py and the handlers ---------------------------------
+    def cme(self, code: int) -> str:
+        """A +CME error in the form AT+CMEE asked for (bare ERROR, numeric, or verbose)."""
+        if self.settings.cmee == 0:
+            return "ERROR"
+        if self.settings.cmee == 2 and code in CME_TEXT:
+            return f"+CME ERROR: {CME_TEXT[code]}"
+        return f"+CME ERROR: {code}"
+
+    def cms(self, code: int) -> str:
+        return f"+CMS ERROR: {code}"  # numeric even with CMEE=2, as in the SIM800 transcript [I]
+
     def event(self, text: str) -> None:
         self.io.log("event", text)
 
@@ -241,7 +226,7 @@ class Modem(CommandHandlers):
         if (every and self._cmd_count % every == 0 and self.profile.noise_urc
                 and (self.profile.noise_gate is None or self.gate(self.profile.noise_gate))):
             self.emit_urc(self.profile.noise_urc.format(rssi=self.rssi))
-        reply = self.dispatch(cmd)
+        reply = dispatch(self, cmd)
         if reply is not None:
             self._respond(*reply)
 
@@ -261,7 +246,7 @@ class Modem(CommandHandlers):
                 self.event("SMS input cancelled with ESC")
                 self._respond([], "OK")  # [I]
             else:
-                self._respond(*self.finish_input(inp["what"], data, inp["length"], inp["da"]))
+                self._respond(*finish_input(self, inp["what"], data, inp["length"], inp["da"]))
             return
         if self.settings.echo:
             self._send(bytes([b]))  # typed body is echoed with ATE1 [I]
@@ -304,7 +289,8 @@ class Modem(CommandHandlers):
             for text in p.boot_post:
                 self.emit_urc(text)
 
-    def _sim_unlocked(self) -> None:
+    def sim_unlocked(self) -> None:
+        """The right PIN went in: what a real modem prints once the SIM is usable."""
         if self.profile.boot_cpin:
             self.emit_urc("+CPIN: READY")
         for text in self.profile.boot_post:
@@ -352,7 +338,7 @@ class Modem(CommandHandlers):
         for pdu in pdus:
             mem = self.settings.mems[2]
             if notify and self.settings.cnmi[1] == 2:  # <mt>=2: route straight to the host
-                self.emit_urc(f"+CMT: {self.profile.cmgr_alpha},{_tpdu_len(pdu)}\r\n{pdu}")
+                self.emit_urc(f"+CMT: {self.profile.cmgr_alpha},{tpdu_length(pdu)}\r\n{pdu}")
                 continue
             try:
                 idx = self.store.add(pdu)
@@ -369,9 +355,4 @@ class Modem(CommandHandlers):
             if notify and self.settings.cnmi[1] in (1, 3):
                 self.emit_urc(f'+CMTI: "{mem}",{idx}')
         return stored
-
-
-def _tpdu_len(pdu: str) -> int:
-    raw = bytes.fromhex(pdu)
-    return len(raw) - 1 - raw[0]
 

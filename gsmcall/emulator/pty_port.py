@@ -16,13 +16,19 @@ import tty
 
 log = logging.getLogger(__name__)
 
+MAX_PENDING_OUTPUT = 1 << 20  # bytes kept while nobody reads the slave
+MAX_WRITE = 65536  # bytes offered to the kernel per write
+
 
 class PtyPort:
+    """The master side of the pty plus the output the host has not read yet."""
+
     def __init__(self, link: str) -> None:
         self.link = link
         self.master: int | None = None
         self._slave: int | None = None
         self.slave_name: str | None = None
+        self._out = bytearray()
 
     @property
     def is_open(self) -> bool:
@@ -61,6 +67,7 @@ class PtyPort:
                 except OSError:
                     pass
         self.master = self._slave = None
+        self._out.clear()  # what the host never read is lost with the port, as on a real unplug
         if remove_link and os.path.islink(self.link):
             try:
                 os.unlink(self.link)
@@ -79,11 +86,29 @@ class PtyPort:
                 return b""
             raise
 
-    def write(self, data: bytes) -> int:
-        """Non-blocking write; returns how many bytes the kernel took."""
+    @property
+    def pending(self) -> bool:
+        return bool(self._out)
+
+    def queue(self, data: bytes) -> bool:
+        """Buffer bytes for the host; False (bytes dropped) while the port is closed.
+
+        Only the newest ``MAX_PENDING_OUTPUT`` bytes are kept, so a host that never reads
+        cannot make the emulator grow without bound.
+        """
         if self.master is None:
-            return len(data)
+            return False
+        self._out += data
+        if len(self._out) > MAX_PENDING_OUTPUT:
+            del self._out[: len(self._out) - MAX_PENDING_OUTPUT]
+        return True
+
+    def flush(self) -> None:
+        """Non-blocking write of what the kernel takes now; the rest waits for writability."""
+        if not self._out or self.master is None:
+            return
         try:
-            return os.write(self.master, data)
+            n = os.write(self.master, bytes(self._out[:MAX_WRITE]))
         except BlockingIOError:
-            return 0
+            n = 0
+        del self._out[:n]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import os
 import threading
 import time
 from typing import Any, Callable
@@ -30,7 +31,39 @@ class Timer:
         self.cancelled = True
 
 
+class WakePipe:
+    """The pipe the I/O loop selects on besides the pty: one byte in it ends the select() early."""
+
+    def __init__(self) -> None:
+        self.fd, self._w = os.pipe()
+        os.set_blocking(self.fd, False)
+        os.set_blocking(self._w, False)
+
+    def wake(self) -> None:
+        try:
+            os.write(self._w, b"x")
+        except OSError:  # full (a wake-up is pending anyway) or already closed
+            pass
+
+    def drain(self) -> None:
+        try:
+            while os.read(self.fd, 512):
+                pass
+        except BlockingIOError:
+            pass
+
+    def close(self) -> None:
+        for fd in (self.fd, self._w):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.fd = self._w = -1
+
+
 class Scheduler:
+    """Deadline heap shared by the I/O thread and the API threads (hence its own lock)."""
+
     def __init__(self, wake: Callable[[], None]) -> None:
         self._wake = wake
         self._heap: list[tuple[float, int, Timer]] = []
