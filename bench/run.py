@@ -45,9 +45,10 @@ from endpoint import BenchEndpoint  # noqa: E402
 
 from gsmcall.emulator import Callee, Emulator  # noqa: E402
 from tests.support.command import gsmcall_command  # noqa: E402
+from tests.support.emulators import Emulators  # noqa: E402
+from tests.support.profiles import PROFILES as ALL_PROFILES  # noqa: E402
+from tests.support.profiles import PUSH_PROFILES  # noqa: E402
 
-PUSH_PROFILES = ["sim800", "ec25", "sim7600", "huawei"]
-ALL_PROFILES = PUSH_PROFILES + ["generic"]
 THEIRS_PROFILES = ["huawei", "generic"]  # where gsmmodem's dial() can see an answer (see README)
 SENDER = "+8613912345678"
 
@@ -261,9 +262,8 @@ def reaction_run(profile: str, args: argparse.Namespace, work: Path, ep: BenchEn
     sms_numbers = [f"1370{ALL_PROFILES.index(profile)}{i:06d}" for i in range(n_sms)]
     their_numbers = [f"1360{ALL_PROFILES.index(profile)}{i:06d}" for i in range(args.theirs_samples)]
     callees = make_callees(rng, alert_numbers + their_numbers, polling)
-    emu = Emulator(profile=profile, link=str(work / f"modem-{profile}"), alerting_delay=0.03,
-                   callees=callees, default_callee=Callee.answers(after=0.03))
-    emu.start()
+    emulators = Emulators(work, name="modem-{profile}", alerting_delay=0.03)
+    emu = emulators(profile, callees=callees, default_callee=Callee.answers(after=0.03))
     out: dict[str, Any] = {"profile": profile}
     daemon: Daemon | None = None
     try:
@@ -313,7 +313,7 @@ def reaction_run(profile: str, args: argparse.Namespace, work: Path, ep: BenchEn
     finally:
         if daemon is not None and daemon.alive():
             daemon.stop()
-        emu.stop()
+        emulators.stop_all()
         dump_log(emu, work / f"emulator-{profile}.log")
     report["reaction"][profile] = out
 
@@ -346,9 +346,8 @@ def idle_run(profile: str, poll_interval: float, seconds: float, work: Path,
     with 500 (its database is down): the daemon rings it once, then can only retry the report.
     """
     ep = BenchEndpoint()
-    emu = Emulator(profile=profile, link=str(work / f"idle-{key}-modem"), alerting_delay=0.03,
-                   default_callee=Callee.answers(after=0.05))
-    emu.start()
+    emulators = Emulators(work, alerting_delay=0.03)
+    emu = emulators(profile, link=str(work / f"idle-{key}-modem"), default_callee=Callee.answers(after=0.05))
     daemon = None
     try:
         if failing_callback:
@@ -382,7 +381,7 @@ def idle_run(profile: str, poll_interval: float, seconds: float, work: Path,
     finally:
         if daemon is not None:
             daemon.stop()
-        emu.stop()
+        emulators.stop_all()
         ep.close()
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from gsmcall.emulator import Callee
-from tests.e2e.conftest import PROFILES, dials, explain
+from tests.support.daemon import dials, explain
+from tests.support.profiles import PROFILES
 
 A, B, C = "18712345678", "18812345678", "13912345678"
 

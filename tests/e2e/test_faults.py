@@ -21,7 +21,7 @@ import time
 import pytest
 
 from gsmcall.emulator import Callee, Emulator
-from tests.e2e.conftest import dials, explain
+from tests.support.daemon import dials, explain
 from tests.support.http_endpoint import ALERT_PATH, EndpointServer, RecordedRequest
 
 A, B, C = "18712345678", "18812345678", "13912345678"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gsmcall.emulator import Callee
 from gsmcall.emulator.profiles import get_profile
-from tests.e2e.conftest import dials, explain
+from tests.support.daemon import dials, explain
 
 A, B = "18712345678", "18812345678"
 

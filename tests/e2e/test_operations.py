@@ -8,8 +8,8 @@ import subprocess
 import urllib.request
 
 from gsmcall.emulator import Callee
-from tests.e2e.conftest import dials, explain
 from tests.support.command import gsmcall_command
+from tests.support.daemon import dials, explain
 
 A = "18712345678"
 

@@ -8,7 +8,8 @@ import pytest
 from gsmmodem.pdu import decodeSmsPdu
 
 from gsmcall.emulator import Callee
-from tests.e2e.conftest import PROFILES, dials, explain
+from tests.support.daemon import dials, explain
+from tests.support.profiles import PROFILES
 
 DUTY = "18612748499"
 FORWARD = "*7218712345678"

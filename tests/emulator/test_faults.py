@@ -12,9 +12,7 @@ import pytest
 import serial
 
 from gsmcall.emulator import Callee
-
-from .conftest import Host
-from .test_calls import L
+from tests.support.host import Host, L
 
 
 def test_inject_garbage_and_arbitrary_urc(make_emu, connect):

@@ -6,8 +6,7 @@ import pytest
 from gsmmodem.pdu import decodeSmsPdu
 
 from gsmcall.emulator import StorageFull
-
-from .test_calls import L
+from tests.support.host import L
 
 CAT = "0891683110102105F0040D91688116728494F90008226091908561230C62117684732B53EB5C0F6A59"  # 我的猫叫小橙
 TEST = "07913366003041F5040B913366304381F900005190828185838004D4F29C0E"  # "Test", Huawei E1752
