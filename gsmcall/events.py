@@ -120,3 +120,8 @@ class EventQueue:
         loop's wait, so a timer arrives like an event."""
         finite = [at for at in self._timers.values() if at != math.inf]
         return max(0.0, min(finite) - time.monotonic()) if finite else None
+
+
+def timer_at_wall(due: float | None) -> float:
+    """A journal's wall-clock due time (survives a reboot) as a monotonic timer; inf for none."""
+    return math.inf if due is None else time.monotonic() + max(0.0, due - time.time())

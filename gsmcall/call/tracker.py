@@ -75,7 +75,7 @@ class CallTracker:
             self.phase = CallPhase.RINGING
         elif event.phase is Phase.ACTIVE and self.phase in (CallPhase.DIALLING, CallPhase.RINGING):
             self.answered_at = now
-            self.alerting_at = self.alerting_at or now
+            self.alerting_at = now if self.alerting_at is None else self.alerting_at
             self.result = CallResult.ANSWERED
             self.phase = CallPhase.CONNECTED
         elif event.phase is Phase.ENDED:
@@ -92,7 +92,7 @@ class CallTracker:
             self.result = CallResult.NO_ANSWER
             self.detail = f"no answer within {self.ring_timeout:g}s"
         self._settle_until = None
-        self.ended_at = self.ended_at or now
+        self.ended_at = now if self.ended_at is None else self.ended_at
         self.phase = CallPhase.ENDED
 
     def on_tick(self, now: float) -> None:
@@ -119,7 +119,7 @@ class CallTracker:
         return None
 
     def attempt(self, now: float) -> Attempt:
-        end = self.ended_at or now
+        end = now if self.ended_at is None else self.ended_at
         return Attempt(
             number=self.number,
             result=self.result or CallResult.FAILED,
@@ -156,7 +156,7 @@ class CallTracker:
         if self.alerting_at is None:
             self.result = CallResult.UNREACHABLE
             self.detail = "ended before ringing"
-        elif (self.ended_at or 0.0) - self.alerting_at >= LONG_RING:
+        elif self.ended_at is not None and self.ended_at - self.alerting_at >= LONG_RING:
             self.result = CallResult.NO_ANSWER
             self.detail = "network ended the ringing call"
         else:

@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from gsmcall.events import timer_at_wall
 from gsmcall.messaging.pdu import encode_submit
 from gsmcall.modem.capabilities.sms import SmsRefused
 from gsmcall.store import Journal
@@ -61,8 +62,7 @@ class Outbox:
 
     def next_due(self) -> float:
         """Monotonic time the next message is due (inf: none pending)."""
-        due = self._journal.next_sms_due()
-        return float("inf") if due is None else time.monotonic() + max(0.0, due - time.time())
+        return timer_at_wall(self._journal.next_sms_due())
 
     @staticmethod
     def _delay(tries: int) -> float:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from gsmcall.backoff import Backoff, HealthLog
+from gsmcall.events import timer_at_wall
 from gsmcall.store import Journal, PendingCallback
 
 log = logging.getLogger(__name__)
@@ -70,5 +71,4 @@ class Delivery:
 
     def next_due(self) -> float:
         """Monotonic time the earliest pending result is due (inf: none)."""
-        due = self._journal.next_callback_due()
-        return float("inf") if due is None else time.monotonic() + max(0.0, due - time.time())
+        return timer_at_wall(self._journal.next_callback_due())
