@@ -309,7 +309,12 @@ def reaction_run(profile: str, args: argparse.Namespace, work: Path, ep: BenchEn
         out["exit_code"] = daemon.stop()
 
         if profile in THEIRS_PROFILES and args.theirs_samples:
-            out["theirs"] = theirs_run(emu, profile, their_numbers, work)
+            # A freshly booted modem for them too: the emulator's URC noise is interleaved by a
+            # command count, so sharing ours would make their replies depend on our init.
+            theirs_emu = emulators(profile, link=str(work / f"modem-{profile}-theirs"), callees=callees,
+                                   default_callee=Callee.answers(after=0.03))
+            out["theirs"] = theirs_run(theirs_emu, profile, their_numbers, work)
+            dump_log(theirs_emu, work / f"emulator-{profile}-theirs.log")
     finally:
         if daemon is not None and daemon.alive():
             daemon.stop()

@@ -76,6 +76,9 @@ class EventQueue:
         """Keep an arrival a step did not want, for the loop to route after the step."""
         self._aside.append(arrival)
 
+    def has_aside(self) -> bool:
+        return bool(self._aside)
+
     def drain(self) -> list[Arrival]:
         """Everything set aside and everything queued, oldest first, without waiting."""
         items = list(self._aside)
@@ -98,11 +101,10 @@ class EventQueue:
                 self.set_aside(arrival)
         return False
 
-    def forget_modem_events(self) -> None:
-        """After the port is (re)opened: URCs and losses from before it are stale (the
-        sweep after a reconnect finds any SMS they announced); other events are kept."""
-        kept = [a for a in self.drain() if not isinstance(a[1], str) and a[1] is not LOST]
-        self._aside.extend(kept)
+    def forget_lost_port(self) -> None:
+        """Before the port is (re)opened: a loss reported for the previous port is not one
+        of the new port.  Everything else is kept (a ``+CMTI`` still names a message)."""
+        self._aside.extend(a for a in self.drain() if a[1] is not LOST)
 
     # --- timers ----------------------------------------------------------------------------
     def schedule(self, name: str, at: float) -> None:

@@ -33,6 +33,7 @@ IDLE_CONFIRM_WITHIN = 4.0
 
 def place_call(voice: Voice, events: EventQueue, number: str, timing: CallTiming) -> Attempt:
     check_diallable(number)
+    started = time.monotonic()  # call events from before this are the previous call's
     voice.check_alive()  # a mute or restarted modem is found here, in seconds
     session = CallSession(number, timing, not voice.pushes, voice.spec.clcc_poll_interval, time.monotonic())
     try:
@@ -44,15 +45,15 @@ def place_call(voice: Voice, events: EventQueue, number: str, timing: CallTiming
     action = session.dialled(response.final, time.monotonic())
     try:
         while not isinstance(action, (HangUp, Done)):
-            action = _step(session, action, voice, events)
+            action = _step(session, action, voice, events, started)
     except ModemError as exc:
         if session.answered:
             raise FaultAfterCall(session.attempt(time.monotonic()), str(exc)) from exc
         raise
     try:
         if isinstance(action, HangUp):
+            session.hung_up(time.monotonic())  # first: the result (rung out) stands if hanging up fails
             voice.hang_up()
-            session.hung_up(time.monotonic())
         attempt = session.attempt(time.monotonic())
         confirm_idle(voice, events)
     except ModemError as exc:
@@ -64,8 +65,9 @@ def place_call(voice: Voice, events: EventQueue, number: str, timing: CallTiming
     return attempt
 
 
-def _step(session: CallSession, action: Action, voice: Voice, events: EventQueue) -> Action:
-    """Carry out one action and return the session's next one."""
+def _step(session: CallSession, action: Action, voice: Voice, events: EventQueue, started: float) -> Action:
+    """Carry out one action and return the session's next one; ``started`` is when this
+    call began, so a late end URC of the previous call is not taken for this one's."""
     if isinstance(action, Fail):
         raise ModemError(action.reason)
     if isinstance(action, PollCalls):
@@ -82,7 +84,7 @@ def _step(session: CallSession, action: Action, voice: Voice, events: EventQueue
         return session.on_stop(now)
     if payload is LOST:
         raise_for_signal(payload, "during a call")
-    event = parse_call_urc(payload) if isinstance(payload, str) else None
+    event = parse_call_urc(payload) if isinstance(payload, str) and arrived >= started else None
     if event is not None:
         return session.on_event(event, arrived)
     events.set_aside(arrival)  # not about this call: the loop routes it afterwards

@@ -141,12 +141,12 @@ class CallSession:
                 return HangUp()
             deadlines.append(hold_until)
         else:
+            if self._final_poll:
+                return HangUp()  # the last look at the ring deadline found no answer: rung out
             deadline = tracker.next_deadline()
             if deadline == tracker.ring_deadline() and now >= deadline:
                 # Ask before hanging up: a callee who picked up since the last poll, or whose
                 # answer URC a modem reset swallowed, did answer.
-                if self._final_poll:
-                    return HangUp()
                 self._final_poll = True
                 return PollCalls()
             if deadline is not None:

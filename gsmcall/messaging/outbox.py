@@ -30,17 +30,21 @@ SendParts = Callable[[list[tuple[str, int]]], None]
 
 
 class Outbox:
-    def __init__(self, journal: Journal, send: SendParts) -> None:
+    def __init__(self, journal: Journal, send: SendParts, clock: Callable[[], float] = time.time) -> None:
         self._journal = journal
         self._send = send
+        self._clock = clock
 
     def enqueue(self, number: str, text: str, key: str) -> bool:
         """Journal a message for ``number``; False when ``key`` was queued before."""
         return self._journal.enqueue_sms(number, text, key)
 
-    def flush(self) -> None:
-        """Send every message that is due; the loop calls this while no call is up."""
-        for sms in self._journal.due_sms(time.time()):
+    def flush(self, stopping: Callable[[], bool]) -> None:
+        """Send every message that is due; the loop calls this while no call is up.  A
+        modem fault (ModemError) propagates: the loop recovers the modem, the message waits."""
+        for sms in self._journal.due_sms(self._clock()):
+            if stopping():
+                return
             try:
                 parts = encode_submit(sms.number, sms.text)
             except ValueError as exc:
@@ -50,7 +54,7 @@ class Outbox:
             try:
                 self._send(parts)
             except SmsRefused as exc:
-                tries = self._journal.sms_send_failed(sms.id, time.time() + self._delay(sms.tries), str(exc))
+                tries = self._journal.sms_send_failed(sms.id, self._clock() + self._delay(sms.tries), str(exc))
                 if tries >= MAX_TRIES:
                     log.error("SMS to %s not sent after %d tries (%s); giving up", sms.number, tries, exc)
                     self._journal.sms_abandoned(sms.id, str(exc))

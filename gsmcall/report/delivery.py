@@ -50,10 +50,9 @@ class Delivery:
         """Post every due result; True when none is left pending."""
         for callback in self._journal.pending_callbacks(float("inf") if self._everything else time.time()):
             reporter = self._reporters.get(callback.source)
-            if reporter is None:
-                log.error("alert %s: no reporter for source %r; keeping its result", callback.mid, callback.source)
-                continue
             try:
+                if reporter is None:
+                    raise ReportError(f"no reporter for source {callback.source!r}; keeping the result")
                 reporter.send(callback)
             except ReportError as exc:
                 delay = self._backoff.next_delay()

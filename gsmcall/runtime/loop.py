@@ -101,6 +101,8 @@ class Loop:
         self.events.schedule("outbox", p.outbox.next_due())
         feed_every = sdnotify.watchdog_interval()  # wake in time to feed systemd's watchdog
         self.events.schedule("watchdog", time.monotonic() + feed_every if feed_every is not None else float("inf"))
+        if self.events.has_aside():
+            return  # a step set something aside (a +CMTI during an SMS command's call): next turn
         arrival = self.events.get(self.events.until_next_timer())
         if arrival is not None:
             p.router.route(arrival)

@@ -34,8 +34,16 @@ class Steps:
             self.parts.inbox.request_sweep()  # what arrived while we were down
 
     def route(self) -> None:
+        """Route everything that arrived; a lost port is raised after the rest is routed,
+        so a ``+CMTI`` that came with it is not dropped."""
+        fault: ModemError | None = None
         for arrival in self.events.drain():
-            self.parts.router.route(arrival)
+            try:
+                self.parts.router.route(arrival)
+            except ModemError as exc:
+                fault = fault or exc
+        if fault is not None:
+            raise fault
 
     def resume(self) -> bool:
         """Finish an alert left unfinished by a crash or a fault; False when stopping."""
@@ -66,7 +74,7 @@ class Steps:
         self.route()
         if self.parts.settings.sms.enabled:
             self.parts.inbox.work(lambda: self.events.stopping)
-        self.parts.outbox.flush()
+        self.parts.outbox.flush(lambda: self.events.stopping)
 
 
 def run_once(steps: Steps) -> int:

@@ -56,7 +56,7 @@ class ModemSupervisor:
     def connect(self) -> None:
         """Open and initialise; raises ModemError (retry), FatalModemError or Stopped."""
         self.channel.close()
-        self._events.forget_modem_events()
+        self._events.forget_lost_port()
         self.channel.open()
         info = initialise(self.channel, self._events, self._settings.modem.profile, self._settings.modem.pin,
                           self._settings.sms.enabled)

@@ -72,7 +72,7 @@ class FakeOutbox:
     def __init__(self, rec: Recorder) -> None:
         self.rec = rec
 
-    def flush(self) -> None:
+    def flush(self, stopping: Any) -> None:
         self.rec.log.append("outbox flush")
 
     def next_due(self) -> float:

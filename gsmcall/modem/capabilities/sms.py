@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gsmcall.modem.channel import AtChannel
-from gsmcall.modem.errors import ModemError
 
 SEND_TIMEOUT = 60.0
 
@@ -25,11 +24,10 @@ def send_pdus(channel: AtChannel, parts: list[tuple[str, int]]) -> None:
     """Send each (PDU, TPDU length) part; raise SmsRefused at the first refused part.
 
     A refused part is never dropped silently: the caller keeps the whole message and
-    sends it again (a fresh concatenation reference makes the retry a new message)."""
+    sends it again (a fresh concatenation reference makes the retry a new message).  A
+    modem fault (no answer, a lost port) raises ModemError: that is not the message's
+    fault and costs it no try."""
     for pdu, length in parts:
-        try:
-            response = channel.command(f"AT+CMGS={length}", timeout=SEND_TIMEOUT, payload=pdu)
-        except ModemError as exc:
-            raise SmsRefused(str(exc)) from exc
+        response = channel.command(f"AT+CMGS={length}", timeout=SEND_TIMEOUT, payload=pdu)
         if not response.ok:
             raise SmsRefused(response.final.text)
