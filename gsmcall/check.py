@@ -69,7 +69,7 @@ def _operator(channel: AtChannel) -> str:
 
 def _storage(channel: AtChannel) -> CheckItem:
     response = channel.command("AT+CPMS?")
-    match = re.match(r'\s*"?(\w*)"?,\s*(\d+),\s*(\d+)', response.first("+CPMS:") or "")
+    match = re.match(r'\s*"?(\w{0,8})"?,\s*(\d{1,5}),\s*(\d{1,5})', response.first("+CPMS:") or "")
     if not response.ok or match is None:
         return CheckItem("SMS storage", False, f"unreadable ({response.final.text})", "modem")
     storage, used, total = match.group(1), int(match.group(2)), int(match.group(3))

@@ -8,7 +8,6 @@ import logging
 import os
 import signal
 import sys
-import threading
 from pathlib import Path
 
 from gsmcall.config import ConfigError, Settings, load_config
@@ -85,7 +84,9 @@ def _run_daemon(settings: Settings, once: bool) -> int:
     except OSError as exc:
         log.error("metrics.listen: cannot serve metrics on %s: %s", settings.metrics.listen, exc)
         return EXIT_CONFIG
-    for signum in (signal.SIGTERM, signal.SIGINT):
+    # SIGHUP (a dropped SSH session, `systemctl reload` without a reload) stops like SIGTERM:
+    # the call in progress is hung up and the alert resumes on the next start.
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, lambda *_: daemon.request_stop())
     log.info("gsmcall starting (%s)", "one cycle" if once else "daemon")
     code = daemon.run()
@@ -105,54 +106,12 @@ def _check(settings: Settings, as_json: bool) -> int:
 
 
 def _dial(settings: Settings, number: str) -> int:
-    from gsmcall.call.outcome import FaultAfterCall
-    from gsmcall.call.runner import hang_up_all, place_call
-    from gsmcall.call.session import CallTiming
-    from gsmcall.modem.capabilities.voice import Voice
-    from gsmcall.modem.channel import AtChannel
-    from gsmcall.modem.errors import FatalModemError, ModemError
-    from gsmcall.modem.setup import initialise
-    from gsmcall.events import EventQueue
+    from gsmcall.dial import run_dial
 
     if not is_diallable(number):
         print(f"gsmcall: {number!r} is not a number to dial (digits, *, # and a leading +)", file=sys.stderr)
         return EXIT_CONFIG
-    events = EventQueue()
-    channel = AtChannel(settings.modem.port, settings.modem.baudrate, settings.modem.command_timeout)
-
-    def on_signal(*_: object) -> None:
-        # The call is hung up; the handler may have interrupted a lock holder, so a thread wakes the wait.
-        threading.Thread(target=events.request_stop, daemon=True).start()
-
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, on_signal)
-    voice = None
-    code = EXIT_OK
-    try:
-        with channel.attach(events):
-            channel.open()
-            info = initialise(channel, events, settings.modem.profile, settings.modem.pin, sms_enabled=False)
-            voice = Voice(channel, info.profile.voice, info.capabilities.call_state_push)
-            attempt = place_call(voice, events, number, CallTiming(settings.calls.ring_timeout, settings.calls.hold))
-    except FaultAfterCall as fault:
-        attempt, code = fault.attempt, EXIT_MODEM
-        print(f"gsmcall: modem: {fault}", file=sys.stderr)
-    except (ModemError, FatalModemError) as exc:
-        print(f"gsmcall: modem: {exc}", file=sys.stderr)
-        attempt, code = None, EXIT_MODEM
-    try:
-        if code != EXIT_OK and voice is not None and channel.is_open:
-            hang_up_all(voice, events)  # leave no call up behind us
-    except ModemError as exc:
-        print(f"gsmcall: a call may still be up: {exc}", file=sys.stderr)
-    finally:
-        channel.close()
-    if attempt is not None:
-        times = ", ".join(f"{k.replace('_', ' ')} {v:.1f}s" for k, v in attempt.to_json().items()
-                          if k in ("alerting_after", "answered_after", "duration") and v is not None)
-        print(f"{number}: {attempt.result.value}" + (f" ({times})" if times else "")
-              + (f" - {attempt.detail}" if attempt.detail else ""))
-    return code
+    return run_dial(settings, number)
 
 
 def _demo(profile: str) -> int:

@@ -11,3 +11,4 @@ EXIT_CONFIG = 2  # configuration invalid; also a state database that cannot be u
 EXIT_STATE = EXIT_CONFIG
 EXIT_MODEM = 3
 EXIT_ENDPOINT = 4
+EXIT_INTERRUPTED = 130  # gsmcall dial stopped by a signal (128 + SIGINT, as shells report it)

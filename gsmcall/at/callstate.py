@@ -43,6 +43,8 @@ class CallEvent:
     number: str | None = None
     cause: EndCause = EndCause.UNKNOWN
     duration: int | None = None
+    # The modem's call id where the line carries one: a call's events belong to that call.
+    call_id: int | None = None
 
     @property
     def conclusive(self) -> bool:
@@ -64,11 +66,13 @@ class ClccEntry:
         return self.mode == 0
 
 
-_CLCC = re.compile(r'^\+CLCC:\s*(\d+),\s*(\d),\s*(\d),\s*(\d),\s*(\d)(?:,\s*"([^"]*)"(?:,\s*(\d+))?.*)?$')
-_DSCI = re.compile(r"^\^DSCI:\s*(\d+),\s*(\d),\s*(\d),\s*(\d),\s*([^,]*),\s*(\d+)")
-_CCINFO = re.compile(r'^\+QIND:\s*"ccinfo",\s*(\d+),\s*(\d),\s*(-?\d+),\s*(\d),\s*(\d),\s*"?([^",]*)"?')
+# Every number in a modem line is bounded (a line is untrusted input): call ids and states
+# fit in 2-3 digits, a number in 40 characters, a Huawei duration in 7 digits.
+_CLCC = re.compile(r'^\+CLCC:\s*(\d{1,3}),\s*(\d),\s*(\d),\s*(\d),\s*(\d)(?:,\s*"([^"]{0,40})"(?:,\s*(\d{1,3}))?.*)?$')
+_DSCI = re.compile(r"^\^DSCI:\s*(\d{1,3}),\s*(\d),\s*(\d),\s*(\d),\s*([^,]{0,40}),\s*(\d{1,3})(?![\d])")
+_CCINFO = re.compile(r'^\+QIND:\s*"ccinfo",\s*(\d{1,3}),\s*(\d),\s*(-?\d{1,3}),\s*(\d),\s*(\d),\s*"?([^",]{0,40})"?')
 _VOICE_CALL = re.compile(r"^VOICE CALL\s*:\s*(BEGIN|END)\s*(?::\s*(\d{6}))?", re.IGNORECASE)
-_HUAWEI = re.compile(r"^\^(ORIG|CONF|CONN|CEND):\s*(\d+)(?:,\s*(\d*))?(?:,\s*(\d*))?(?:,\s*(\d*))?")
+_HUAWEI = re.compile(r"^\^(ORIG|CONF|CONN|CEND):\s*(\d{1,3})(?:,\s*(\d{0,7}))?(?:,\s*(\d{0,3}))?(?:,\s*(\d{0,3}))?(?![\d])")
 
 # 27.007 +CLCC <stat>; SIMCom adds 6 = disconnect.
 _CLCC_PHASE = {0: Phase.ACTIVE, 1: Phase.HELD, 2: Phase.DIALING, 3: Phase.ALERTING,
@@ -100,7 +104,7 @@ def clcc_event(entry: ClccEntry) -> CallEvent | None:
     phase = _CLCC_PHASE.get(entry.stat)
     if phase is None or not entry.voice:
         return None
-    return CallEvent(phase, "clcc", entry.outgoing, entry.number)
+    return CallEvent(phase, "clcc", entry.outgoing, entry.number, call_id=entry.index)
 
 
 def parse_call_urc(line: str) -> CallEvent | None:
@@ -134,25 +138,25 @@ def _dsci(line: str) -> CallEvent | None:
     match = _DSCI.match(line)
     if match is None:
         return None
-    _idx, direction, stat, call_type, number, _ntype = match.groups()
+    idx, direction, stat, call_type, number, _ntype = match.groups()
     phase = _DSCI_PHASE.get(int(stat))
     if phase is None or call_type != "0":
         return None
-    return CallEvent(phase, "dsci", direction == "0", number.strip())
+    return CallEvent(phase, "dsci", direction == "0", number.strip(), call_id=int(idx))
 
 
 def _ccinfo(line: str) -> CallEvent | None:
     match = _CCINFO.match(line)
     if match is None:
         return None
-    _idx, direction, state, mode, _mpty, number = match.groups()
+    idx, direction, state, mode, _mpty, number = match.groups()
     if mode != "0":
         return None
     state_no = int(state)
     phase = Phase.ENDED if state_no < 0 else _CLCC_PHASE.get(state_no)
     if phase is None:
         return None
-    return CallEvent(phase, "ccinfo", direction == "0", number)
+    return CallEvent(phase, "ccinfo", direction == "0", number, call_id=int(idx))
 
 
 def _voice_call(line: str) -> CallEvent | None:
@@ -172,13 +176,14 @@ def _huawei(line: str) -> CallEvent | None:
     match = _HUAWEI.match(line)
     if match is None:
         return None
-    kind, _call_id, second, third, fourth = match.groups()
+    kind, call_id, second, third, fourth = match.groups()
+    cid = int(call_id)
     if kind == "ORIG":
-        return CallEvent(Phase.DIALING, "huawei", True) if second in (None, "", "0") else None
+        return CallEvent(Phase.DIALING, "huawei", True, call_id=cid) if second in (None, "", "0") else None
     if kind == "CONF":
-        return CallEvent(Phase.ALERTING, "huawei", True)
+        return CallEvent(Phase.ALERTING, "huawei", True, call_id=cid)
     if kind == "CONN":
-        return CallEvent(Phase.ACTIVE, "huawei") if second in (None, "", "0") else None
+        return CallEvent(Phase.ACTIVE, "huawei", call_id=cid) if second in (None, "", "0") else None
     duration = int(second) if second else None
     end_status = int(third) if third else None
     cc_cause = int(fourth) if fourth else None
@@ -186,4 +191,4 @@ def _huawei(line: str) -> CallEvent | None:
         cause = EndCause.LOCAL
     else:
         cause = _CC_CAUSE.get(cc_cause, EndCause.UNKNOWN) if cc_cause is not None else EndCause.UNKNOWN
-    return CallEvent(Phase.ENDED, "huawei", duration=duration, cause=cause)
+    return CallEvent(Phase.ENDED, "huawei", duration=duration, cause=cause, call_id=cid)

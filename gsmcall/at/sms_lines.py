@@ -13,9 +13,12 @@ from __future__ import annotations
 import re
 
 _ALPHA = r'(?:"[^"]*"|[^,"]*)'
-_CMTI = re.compile(r'\+CMTI:\s*(?:"([^"]*)"|([A-Za-z_]*))\s*,\s*(\d+)\s*(?:,.*)?')
-_CMGR = re.compile(rf"\+CMGR:\s*(\d+)\s*,\s*{_ALPHA}\s*,\s*(\d+)")
-_CMGL = re.compile(rf"\+CMGL:\s*(\d+)\s*,\s*(\d+)\s*,\s*{_ALPHA}\s*,\s*(\d+)")
+# Numbers from the modem are bounded: a line is untrusted input, and int() of thousands of
+# digits raises (Python >= 3.11).  Indexes fit in 5 digits, statuses in 1, TPDU lengths in 3.
+_INDEX, _STAT, _LENGTH = r"(\d{1,5})", r"(\d)", r"(\d{1,3})"
+_CMTI = re.compile(rf'\+CMTI:\s*(?:"([^"]*)"|([A-Za-z_]*))\s*,\s*{_INDEX}\s*(?:,.*)?')
+_CMGR = re.compile(rf"\+CMGR:\s*{_STAT}\s*,\s*{_ALPHA}\s*,\s*{_LENGTH}")
+_CMGL = re.compile(rf"\+CMGL:\s*{_INDEX}\s*,\s*{_STAT}\s*,\s*{_ALPHA}\s*,\s*{_LENGTH}")
 _STORAGE_FULL = re.compile(r'\+SMS\s*FULL|\+QIND:\s*"smsfull"\s*(?:,.*)?|\^SMMEMFULL:.*', re.IGNORECASE)
 
 

@@ -56,3 +56,8 @@ class FaultAfterCall(ModemError):
     def __init__(self, attempt: Attempt, cause: str) -> None:
         super().__init__(f"after the call to {attempt.number} ({attempt.result.value}): {cause}")
         self.attempt = attempt
+
+
+class CallInterrupted(Exception):
+    """A stop was requested before the call could be placed (during the gap between calls):
+    the number was not rung, and whoever asked for the call keeps it for after the restart."""

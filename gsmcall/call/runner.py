@@ -29,6 +29,7 @@ from gsmcall.events import LOST, STOP, EventQueue
 log = logging.getLogger(__name__)
 
 IDLE_CONFIRM_WITHIN = 4.0
+END_REPORT_WAIT = 1.0
 
 
 def place_call(voice: Voice, events: EventQueue, number: str, timing: CallTiming) -> Attempt:
@@ -55,6 +56,8 @@ def place_call(voice: Voice, events: EventQueue, number: str, timing: CallTiming
             session.hung_up(time.monotonic())  # first: the result (rung out) stands if hanging up fails
             voice.hang_up()
         attempt = session.attempt(time.monotonic())
+        if voice.pushes and session.tracker.reported:
+            _await_end_report(session, events, started)
         confirm_idle(voice, events)
     except ModemError as exc:
         raise FaultAfterCall(session.attempt(time.monotonic()), str(exc)) from exc
@@ -86,12 +89,34 @@ def _step(session: CallSession, action: Action, voice: Voice, events: EventQueue
         raise_for_signal(payload, "during a call")
     event = parse_call_urc(payload) if isinstance(payload, str) and arrived >= started else None
     if event is not None:
+        if not session.claims(event):
+            log.info("%s is about another call (ours is %s); ignored", payload, session.tracker.call_id or "?")
         return session.on_event(event, arrived)
     events.set_aside(arrival)  # not about this call: the loop routes it afterwards
     if isinstance(payload, str) and is_boot_marker(payload):
         # A restart shows in the echo (ModemRestarted); a late "PB DONE" does not.
         voice.check_alive()
     return session.tick(now)
+
+
+def _await_end_report(session: CallSession, events: EventQueue, started: float) -> None:
+    """Take this call's own end report before the next call can be dialled, so a late end
+    URC (EC25 ``^DSCI: ...,6``, Huawei ``^CEND``) is never read as the next call's end.
+    Bounded: a modem that reports no end after a local hang-up costs this wait once a call."""
+    deadline = time.monotonic() + END_REPORT_WAIT
+    while not session.tracker.end_seen:
+        arrival = events.get(deadline - time.monotonic())
+        if arrival is None:
+            log.debug("no end report within %gs of hanging up", END_REPORT_WAIT)
+            return
+        arrived, payload = arrival
+        if payload is LOST:
+            raise_for_signal(LOST, "while hanging up")
+        event = parse_call_urc(payload) if isinstance(payload, str) and arrived >= started else None
+        if event is not None:
+            session.on_event(event, arrived)
+        elif payload is not STOP:
+            events.set_aside(arrival)
 
 
 def confirm_idle(voice: Voice, events: EventQueue) -> None:

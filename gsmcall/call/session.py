@@ -81,7 +81,12 @@ class CallSession:
         self.tracker.on_dial_result(final, now)
         return self.next_action(now)
 
+    def claims(self, event: CallEvent) -> bool:
+        """Whether a call event is this call's (see ``CallTracker.claims``)."""
+        return self.tracker.claims(event)
+
     def on_event(self, event: CallEvent, now: float) -> Action:
+        """A call event; one that is not this call's (``claims``) changes nothing."""
         self.tracker.on_event(event, now)
         return self.next_action(now)
 
@@ -94,7 +99,7 @@ class CallSession:
                 return Fail(f"AT+CLCC failed {self._poll_errors} times in a row")
             return self.next_action(now)  # one refused poll says nothing about the call
         self._poll_errors = 0
-        ours = [e for e in entries if e.outgoing]
+        ours = [e for e in entries if e.outgoing and (self.tracker.call_id is None or e.index == self.tracker.call_id)]
         for entry in ours:
             event = clcc_event(entry)
             if event is not None:

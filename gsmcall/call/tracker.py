@@ -54,6 +54,11 @@ class CallTracker:
     result: CallResult | None = None
     detail: str = ""
     phase: CallPhase = CallPhase.DIALLING
+    # The modem's id for this call, learnt from the first of its events that carries one.
+    call_id: int | None = None
+    # The modem reported this call at all, and reported its end (not only our hang-up).
+    reported: bool = False
+    end_seen: bool = False
     _end_causes: list[EndCause] = field(default_factory=list)
     _settle_until: float | None = None
 
@@ -67,9 +72,30 @@ class CallTracker:
         self.result = _DIAL_RESULT.get(final.kind, CallResult.FAILED)
         self.phase = CallPhase.ENDED
 
+    def claims(self, event: CallEvent) -> bool:
+        """True when ``event`` is about this call; learns the call id from its first event.
+
+        An incoming or waiting call's events, and the late end of the previous call (an end
+        that comes before this call has named itself), belong to other calls and must never
+        decide this one's result."""
+        if event.outgoing is False:
+            return False
+        if event.call_id is None:
+            return True  # the line does not say which call: on one line, it can only be ours
+        if self.call_id is None:
+            if event.phase is Phase.ENDED:
+                return False
+            self.call_id = event.call_id
+        return event.call_id == self.call_id
+
     def on_event(self, event: CallEvent, now: float) -> None:
-        if self.phase is CallPhase.ENDED or event.outgoing is False:
-            return  # over, or an incoming call's events: not about our call
+        if not self.claims(event):
+            return
+        self.reported = True
+        if event.phase is Phase.ENDED:
+            self.end_seen = True
+        if self.phase is CallPhase.ENDED:
+            return
         if event.phase is Phase.ALERTING and self.phase is CallPhase.DIALLING:
             self.alerting_at = now
             self.phase = CallPhase.RINGING

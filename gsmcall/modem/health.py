@@ -28,7 +28,7 @@ def registration_states(channel: AtChannel) -> list[int]:
     for command in ("AT+CREG?", "AT+CEREG?"):
         response = channel.command(command)
         value = response.first(command[2:-1] + ":") if response.ok else None
-        match = re.match(r"\s*\d+\s*,\s*(\d+)", value or "")
+        match = re.match(r"\s*\d{1,3}\s*,\s*(\d{1,3})", value or "")
         if match:
             states.append(int(match.group(1)))
     return states
@@ -41,7 +41,7 @@ def is_registered(channel: AtChannel) -> bool:
 def read_signal_dbm(channel: AtChannel) -> float | None:
     """``+CSQ: <rssi>,<ber>`` as dBm (27.007: -113 + 2*rssi); None when unknown (99)."""
     response = channel.command("AT+CSQ")
-    match = re.match(r"\s*(\d+)", response.first("+CSQ:") or "") if response.ok else None
+    match = re.match(r"\s*(\d{1,3})", response.first("+CSQ:") or "") if response.ok else None
     if match is None or int(match.group(1)) > 31:
         return None
     return -113.0 + 2 * int(match.group(1))

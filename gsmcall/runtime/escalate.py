@@ -10,23 +10,29 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
-from gsmcall.call.outcome import Attempt, CallResult, Dial, FaultAfterCall
-from gsmcall.modem.errors import ModemError
-from gsmcall.policy.escalation import Finish, Ring, RingAgainLater, WaitUntil, give_up_on_number, next_step, \
-    stops_escalation
+from gsmcall.call.outcome import Attempt, CallInterrupted, CallResult, Dial, FaultAfterCall
 from gsmcall.events import EventQueue
+from gsmcall.modem.errors import ModemError
+from gsmcall.policy.escalation import (
+    Finish, Ring, RingAgainLater, WaitUntil, give_up_on_number, next_step, stops_escalation,
+)
 from gsmcall.store import Journal
 
 log = logging.getLogger(__name__)
 
 
 class Escalation:
-    def __init__(self, journal: Journal, dial: Dial, gap: float, events: EventQueue) -> None:
+    def __init__(self, journal: Journal, dial: Dial, gap: float, events: EventQueue,
+                 last_call_ended: Callable[[], float | None] | None = None) -> None:
+        """``last_call_ended``: when the line's previous call ended (any alert's or SMS
+        command's), so the gap holds across alerts; by default, this run's own calls."""
         self._journal = journal
         self._dial = dial
         self._gap = gap
         self._events = events
+        self._last_call_ended = last_call_ended
 
     def run(self, mid: str, phones: tuple[str, ...], source: str = "endpoint") -> bool:
         """Ring from where this alert stands; True when it finished (callback queued).
@@ -41,7 +47,8 @@ class Escalation:
             log.info("alert %s: %d numbers to ring", mid, len(numbers))
         resumed, last_end = bool(attempts), None
         while True:
-            step = next_step(numbers, attempts, time.monotonic(), last_end, self._gap)
+            line_end = self._last_call_ended() if self._last_call_ended is not None else last_end
+            step = next_step(numbers, attempts, time.monotonic(), line_end, self._gap)
             if isinstance(step, Finish):
                 self._finish(mid, step.resp, resumed and last_end is None, len(numbers))
                 return True
@@ -55,7 +62,10 @@ class Escalation:
             assert isinstance(step, Ring)
             if self._events.stopping:
                 return False
-            attempt, fault = self._ring(step)
+            try:
+                attempt, fault = self._ring(step)
+            except CallInterrupted:
+                return False
             if fault is None and self._events.stopping and not stops_escalation(attempt.result):
                 # We cut the call short to shut down: it was not really rung; ring it after restart.
                 log.info("alert %s: stopped while ringing %s", mid, step.number)

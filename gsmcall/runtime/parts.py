@@ -7,9 +7,10 @@ without a serial port.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
-from gsmcall.call.outcome import Attempt
+from gsmcall.call.outcome import Attempt, CallInterrupted
 from gsmcall.call.runner import place_call
 from gsmcall.call.session import CallTiming
 from gsmcall.config import Settings
@@ -32,20 +33,31 @@ from gsmcall.store import Journal, open_journal
 
 
 class Caller:
-    """The one way the daemon places a call: through the modem the supervisor holds."""
+    """The one way the daemon places a call: through the modem the supervisor holds, never
+    sooner than ``gap`` seconds after the previous call ended, whichever alert or SMS
+    command that was (a network that sees call after call flags the SIM; a callee gets a
+    moment to call back)."""
 
-    def __init__(self, supervisor: ModemSupervisor, events: EventQueue, timing: CallTiming, metrics: Metrics) -> None:
+    def __init__(self, supervisor: ModemSupervisor, events: EventQueue, timing: CallTiming, gap: float,
+                 metrics: Metrics) -> None:
         self._supervisor = supervisor
         self._events = events
         self._timing = timing
+        self._gap = gap
         self._metrics = metrics
+        self.last_ended: float | None = None
 
     def __call__(self, number: str) -> Attempt:
+        if self.last_ended is not None and not self._events.pause_until(self.last_ended + self._gap):
+            raise CallInterrupted(f"stopped before dialling {number}")
         voice = self._supervisor.voice
         if voice is None:
             raise ModemError("the modem is down")
         self._supervisor.alive()  # a long alert list must not look like a hang
-        attempt = place_call(voice, self._events, number, self._timing)
+        try:
+            attempt = place_call(voice, self._events, number, self._timing)
+        finally:
+            self.last_ended = time.monotonic()
         self._metrics.call_finished(attempt.result.value)
         return attempt
 
@@ -88,7 +100,8 @@ def build(settings: Settings, once: bool) -> Parts:
     client = AlertClient(settings.alerts)
     outbox = Outbox(journal, lambda parts: send_pdus(channel, parts))
     supervisor = ModemSupervisor(channel, events, settings, metrics)
-    caller = Caller(supervisor, events, CallTiming(settings.calls.ring_timeout, settings.calls.hold), metrics)
+    caller = Caller(supervisor, events, CallTiming(settings.calls.ring_timeout, settings.calls.hold),
+                    settings.calls.gap, metrics)
     inbox = SmsInbox(channel, settings.sms, journal, caller, metrics.sms_processed, outbox)
     return Parts(
         settings=settings, events=events, channel=channel, journal=journal, client=client, metrics=metrics,
@@ -96,6 +109,6 @@ def build(settings: Settings, once: bool) -> Parts:
         poller=EndpointPoller(client, journal, settings.alerts, metrics.poll_succeeded),
         delivery=Delivery(journal, {ENDPOINT: EndpointReporter(client)}, metrics.callbacks_pending, everything=once),
         outbox=outbox, inbox=inbox,
-        escalation=Escalation(journal, caller, settings.calls.gap, events),
+        escalation=Escalation(journal, caller, settings.calls.gap, events, lambda: caller.last_ended),
         router=Router(supervisor, inbox, settings.sms.enabled),
     )

@@ -106,5 +106,6 @@ def run_once(steps: Steps) -> int:
         steps.messages()  # after the alert: commands stored while we were down
     except ModemError as exc:
         log.error("modem fault: %s; the alert stays journaled and resumes on the next run", exc)
+        p.delivery.deliver()  # a result known before the fault (an answer) is reported now
         return EXIT_MODEM
     return code

@@ -76,3 +76,28 @@ def test_polled_empty_list_ends_the_call():
     tracker.on_snapshot(False, 2.0)
     tracker.on_tick(2.0 + SETTLE_WINDOW)
     assert tracker.ended and tracker.result is CallResult.REJECTED
+
+
+# --- a call's events belong to that call ---------------------------------------------------------
+
+
+def test_a_waiting_call_giving_up_does_not_end_ours():
+    tracker = feed(["^ORIG:1,0", "^CONF:1", "^CEND:2,0,104,16"])  # call 2 rang the SIM and gave up
+    assert not tracker.ended and tracker.call_id == 1
+    tracker.on_event(parse_call_urc("^CONN:1,0"), 10.0)
+    assert tracker.answered and tracker.result is CallResult.ANSWERED
+
+
+def test_the_previous_calls_late_end_before_ours_names_itself_is_not_ours():
+    tracker = feed(["^DSCI: 2,0,6,0,18712345678,129,0", "^DSCI: 2,0,2,0,18712345678,129,0",
+                    "^DSCI: 2,0,7,0,18712345678,129,0"])
+    assert not tracker.ended and tracker.alerting_at is not None and tracker.call_id == 2
+
+
+def test_an_end_after_ours_named_itself_is_ours():
+    tracker = feed(["^ORIG:1,0", "^CEND:1,0,104,31"])
+    assert tracker.ended and tracker.end_seen and tracker.result is CallResult.UNREACHABLE
+
+
+def test_huge_numbers_in_a_line_are_not_parsed():
+    assert parse_call_urc("^CEND:" + "9" * 5000 + ",0,104,16") is None

@@ -104,3 +104,8 @@ def test_storage_full(line: str) -> None:
 @pytest.mark.parametrize("line", ["OK", '+QIND: "ccinfo",1,0,0,0,0,"10086",129', "+CMS ERROR: 322", "+SMS READY", "SMS DONE", ""])
 def test_not_storage_full(line: str) -> None:
     assert parse_storage_full(line) is False
+
+
+def test_an_index_thousands_of_digits_long_is_not_an_index() -> None:
+    assert parse_cmti('+CMTI: "SM",' + "9" * 5000) is None
+    assert parse_cmgl_header("+CMGL: " + "9" * 5000 + ",0,,22") is None
