@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from gsmcall.at.protocol import Response
 from gsmcall.at.sms_lines import parse_cmgl_header, parse_cmgr_header
-from gsmcall.call.outcome import Dial, FaultAfterCall
+from gsmcall.call.outcome import CallInterrupted, CallResult, Dial, FaultAfterCall
 from gsmcall.config import SmsSettings
 from gsmcall.messaging.authorise import Authoriser
 from gsmcall.messaging.command import parse_command
@@ -35,7 +35,12 @@ log = logging.getLogger(__name__)
 # two-part duty message and keeps a stray part from sitting in the store for long.
 REASSEMBLY_TIMEOUT = 3600.0
 INVALID_INDEX = "321"
-MAX_MODEM_FAULTS = 3
+# An SMS command whose call a modem fault or a stop cut short is tried this often in all.
+MAX_TRIES = 3
+
+
+class _Interrupted(Exception):
+    """A stop cut the command's call short; the message is kept for after the restart."""
 
 
 @dataclass(frozen=True)
@@ -47,9 +52,10 @@ class _Stored:
 class SmsInbox:
     def __init__(
         self, channel: AtChannel, settings: SmsSettings, journal: Journal, dial: Dial,
-        count: Callable[[str], None], outbox: Outbox,
+        count: Callable[[str], None], outbox: Outbox, stopping: Callable[[], bool] = lambda: False,
     ) -> None:
         self._channel = channel
+        self._stopping = stopping
         self._outbox = outbox
         self._count = count
         self._settings = settings
@@ -71,12 +77,12 @@ class SmsInbox:
         """At start, after a reconnect, when storage is full: read everything stored."""
         self._sweep_needed = True
 
-    def work(self, stopping: Callable[[], bool]) -> None:
+    def work(self) -> None:
         """Act on what arrived: a sweep if one is due, then each indicated message."""
         if self._sweep_needed:
             self._sweep_needed = False
             self.sweep()
-        while self._indications and not stopping():
+        while self._indications and not self._stopping():
             self.on_indication(self._indications.pop(0))
 
     def sweep(self) -> None:
@@ -149,6 +155,8 @@ class SmsInbox:
         fault: FaultAfterCall | None = None
         try:
             category, outcome = self._run(message, stored)
+        except _Interrupted:
+            return  # kept on the modem and in the journal as "retry": dialled after the restart
         except FaultAfterCall as exc:
             # The call was placed and ended; only the clean-up failed: it counts as done.
             fault = exc
@@ -168,7 +176,7 @@ class SmsInbox:
         if command is None:
             log.info("SMS from %s is not a command: %r", sender, message.text[:60])
             return "not_command", "not a command"
-        decision = self._authoriser.check(sender, command.number)
+        decision = self._authoriser.check(sender, command.number, sender_ton=message.sender_ton)
         if not decision.allowed:
             log.warning("SMS command from %s to dial %r refused: %s", sender, command.number, decision.reason)
             return "refused", f"refused: {decision.reason}"
@@ -179,20 +187,37 @@ class SmsInbox:
             attempt = self._dial(command.number)
         except FaultAfterCall:
             raise
-        except ModemError as exc:
-            # The modem failed before the call was placed: keep the message for after the
-            # reconnect, a few times, so a recurring fault cannot retry it forever.
-            faults = max(self._journal.sms_fault(item.key) for item in stored)
-            if faults >= MAX_MODEM_FAULTS:
-                log.error("SMS command from %s: not dialled after %d modem faults (%s); giving up",
-                          sender, faults, exc)
-                return "failed", f"not dialled: {faults} modem faults"
+        except (ModemError, CallInterrupted) as exc:
+            # The modem failed, or a stop came, before the call was placed.
+            gave_up = self._keep_for_retry(sender, stored, str(exc))
+            if gave_up is not None:
+                return "failed", gave_up
+            if isinstance(exc, CallInterrupted):
+                raise _Interrupted(command.number) from exc
             raise
+        if self._stopping() and attempt.result is not CallResult.ANSWERED:
+            # We cut the call short to shut down: it was not really placed (a forwarding
+            # code never reached the network's announcement); dial it again after restart.
+            gave_up = self._keep_for_retry(sender, stored, "stopped during the call")
+            if gave_up is not None:
+                return "failed", gave_up
+            raise _Interrupted(command.number)
         outcome = f"dialled {command.number}: {attempt.result.value}"
         log.info("SMS command from %s: %s", sender, outcome)
         if self._settings.reply:
             self._outbox.enqueue(sender, f"gsmcall: {outcome}", key=f"reply:{stored[0].key}")
         return "dialled", outcome
+
+    def _keep_for_retry(self, sender: str, stored: list[_Stored], cause: str) -> str | None:
+        """Keep the message for another try, at most MAX_TRIES in all, so a recurring fault
+        (or stop) cannot retry it forever; returns the outcome to record once it gives up."""
+        tries = max(self._journal.sms_fault(item.key) for item in stored)
+        if tries >= MAX_TRIES:
+            log.error("SMS command from %s: not dialled after %d tries (%s); giving up", sender, tries, cause)
+            return f"not dialled: {tries} tries"
+        log.warning("SMS command from %s: %s; it is dialled again later (try %d of %d)",
+                    sender, cause, tries, MAX_TRIES)
+        return None
 
     def _delete(self, index: int) -> None:
         response = self._channel.command(f"AT+CMGD={index}", timeout=15)

@@ -102,7 +102,8 @@ def build(settings: Settings, once: bool) -> Parts:
     supervisor = ModemSupervisor(channel, events, settings, metrics)
     caller = Caller(supervisor, events, CallTiming(settings.calls.ring_timeout, settings.calls.hold),
                     settings.calls.gap, metrics)
-    inbox = SmsInbox(channel, settings.sms, journal, caller, metrics.sms_processed, outbox)
+    inbox = SmsInbox(channel, settings.sms, journal, caller, metrics.sms_processed, outbox,
+                     stopping=lambda: events.stopping)
     return Parts(
         settings=settings, events=events, channel=channel, journal=journal, client=client, metrics=metrics,
         supervisor=supervisor,

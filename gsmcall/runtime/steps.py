@@ -73,7 +73,7 @@ class Steps:
         """SMS in (commands) and out (the outbox), while no call is up."""
         self.route()
         if self.parts.settings.sms.enabled:
-            self.parts.inbox.work(lambda: self.events.stopping)
+            self.parts.inbox.work()
         self.parts.outbox.flush(lambda: self.events.stopping)
 
 

@@ -79,3 +79,44 @@ def test_gap_holds_between_alerts_too(make_emulator, gsmcall_factory, endpoint):
     (first, second) = emu.calls
     assert first.number == A and second.number == B
     assert second.dialed_at - first.ended_at >= 1.0
+
+
+DUTY = "18612748499"
+FORWARD = "*7218712345678"
+
+
+def test_sigterm_during_an_sms_commands_call_dials_it_again_after_restart(make_emulator, gsmcall_factory, endpoint):
+    """A forwarding command cut short by a stop was not carried out: it is not recorded as
+    done, the message stays on the SIM, and the next run dials it again."""
+    emu = make_emulator("sim7600", callees={FORWARD: Callee.no_answer()})
+    runner = gsmcall_factory(emu)
+    endpoint.set_no_alert()
+    sms = {"sms": {"allowed_senders": [DUTY]}}
+    proc = runner.start(calls={"ring_timeout": 30}, **sms)
+    endpoint.wait_for_requests("GET", 1, timeout=20)
+    emu.deliver_sms("+86" + DUTY, f"|{FORWARD}|autocall|今天你值班")
+    alerting(emu, FORWARD)
+    assert runner.stop(proc) == 0, runner.daemon_log()
+    assert emu.active_calls() == [] and len(emu.sms_store) == 1  # kept for the next run
+    emu.set_callee(FORWARD, Callee.announcement(after=0.1, duration=0.3))
+    result = runner.once(**sms)
+    assert result.returncode == 0, explain(result)
+    assert dials(emu) == [FORWARD, FORWARD]
+    assert emu.calls[-1].outcome == "answered" and emu.sms_store == {}
+
+
+def test_gsmcall_dial_interrupted_says_so_and_exits_non_zero(make_emulator, gsmcall_factory):
+    import subprocess
+
+    from tests.support.command import gsmcall_command
+
+    emu = make_emulator("ec25", callees={A: Callee.no_answer()})
+    runner = gsmcall_factory(emu)
+    proc = subprocess.Popen([*gsmcall_command(), "-c", str(runner.config(calls={"ring_timeout": 30})), "dial", A],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    alerting(emu, A)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 130, (out, err)
+    assert out.strip() == f"{A}: interrupted"
+    assert emu.active_calls() == [] and emu.calls[0].ended_by == "host"

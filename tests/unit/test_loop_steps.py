@@ -62,7 +62,7 @@ class FakeInbox:
     def indicated(self, index: int) -> None:
         self.indexes.append(index)
 
-    def work(self, stopping: Any) -> None:
+    def work(self) -> None:
         self.rec.log.append(f"sms work {self.indexes}")
 
     def expire(self) -> None: ...
