@@ -52,7 +52,9 @@ def _modem_checks(settings: Settings) -> list[CheckItem]:
             CheckItem("signal", info.signal_dbm is not None,
                       f"{info.signal_dbm:.0f} dBm" if info.signal_dbm is not None else "unknown", "modem"),
         ]
-        if settings.sms.enabled:
+        if settings.sms.enabled and not info.capabilities.sms:
+            items.append(CheckItem("SMS", False, "the modem refused the SMS set-up: no SMS commands", "modem"))
+        elif settings.sms.enabled:
             items.append(_storage(channel))
     except (ModemError, FatalModemError) as exc:
         items.append(CheckItem("modem", False, str(exc), "modem"))

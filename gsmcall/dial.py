@@ -28,9 +28,13 @@ def run_dial(settings: Settings, number: str) -> int:
     events = EventQueue()
     channel = AtChannel(settings.modem.port, settings.modem.baudrate, settings.modem.command_timeout)
 
+    def stop() -> None:
+        events.request_stop()
+        channel.wake()  # a dial that blocks until answered is aborted at once
+
     def on_signal(*_: object) -> None:
-        # The handler may have interrupted a lock holder, so a thread wakes the wait.
-        threading.Thread(target=events.request_stop, daemon=True).start()
+        # The handler may have interrupted a lock holder, so a thread does the work.
+        threading.Thread(target=stop, daemon=True).start()
 
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, on_signal)

@@ -71,6 +71,7 @@ class ClccEntry:
 _CLCC = re.compile(r'^\+CLCC:\s*(\d{1,3}),\s*(\d),\s*(\d),\s*(\d),\s*(\d)(?:,\s*"([^"]{0,40})"(?:,\s*(\d{1,3}))?.*)?$')
 _DSCI = re.compile(r"^\^DSCI:\s*(\d{1,3}),\s*(\d),\s*(\d),\s*(\d),\s*([^,]{0,40}),\s*(\d{1,3})(?![\d])")
 _CCINFO = re.compile(r'^\+QIND:\s*"ccinfo",\s*(\d{1,3}),\s*(\d),\s*(-?\d{1,3}),\s*(\d),\s*(\d),\s*"?([^",]{0,40})"?')
+_HANGUP = re.compile(r"^HANGUP:\s*\d{1,3}$")
 _VOICE_CALL = re.compile(r"^VOICE CALL\s*:\s*(BEGIN|END)\s*(?::\s*(\d{6}))?", re.IGNORECASE)
 _HUAWEI = re.compile(r"^\^(ORIG|CONF|CONN|CEND):\s*(\d{1,3})(?:,\s*(\d{0,7}))?(?:,\s*(\d{0,3}))?(?:,\s*(\d{0,3}))?(?![\d])")
 
@@ -126,6 +127,10 @@ def parse_call_urc(line: str) -> CallEvent | None:
         return CallEvent(Phase.ACTIVE, "moring", True)
     if line.startswith("+CDRIND:"):
         return CallEvent(Phase.ENDED, "cdrind")
+    if _HANGUP.match(line):
+        return CallEvent(Phase.ENDED, "hangup")  # ZTE and Qualcomm sticks: the call ended
+    if line == "CONNECT":
+        return CallEvent(Phase.ACTIVE, "connect")  # an answer reported after ATD returned
     cause = _RESULT_CAUSE.get(line)
     if cause is not None:
         # These are a call's last word: BUSY and NO ANSWER say why it ended; NO CARRIER

@@ -37,6 +37,9 @@ class Response:
     final: FinalResult
     # The modem echoed the command: after ATE0 that means it restarted and lost its settings.
     echoed: bool = False
+    # We aborted the command (a blocking dial at its ring timeout or on a stop): the final
+    # result is the modem's answer to the abort, not the call's outcome.
+    aborted: bool = False
 
     @property
     def ok(self) -> bool:

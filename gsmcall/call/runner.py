@@ -36,14 +36,15 @@ def place_call(voice: Voice, events: EventQueue, number: str, timing: CallTiming
     check_diallable(number)
     started = time.monotonic()  # call events from before this are the previous call's
     voice.check_alive()  # a mute or restarted modem is found here, in seconds
-    session = CallSession(number, timing, not voice.pushes, voice.spec.clcc_poll_interval, time.monotonic())
+    session = CallSession(number, timing, not voice.pushes, voice.spec.clcc_poll_interval, time.monotonic(),
+                          voice.spec.dial_blocks)
     try:
-        response = voice.dial(number)
+        response = voice.dial(number, timing.ring_timeout, lambda: events.stopping)
     except CommandTimeout:
         voice.hang_up()
         confirm_idle(voice, events)
         raise ModemError(f"ATD{number}; got no answer from the modem") from None
-    action = session.dialled(response.final, time.monotonic())
+    action = session.dialled(response.final, time.monotonic(), response.aborted)
     try:
         while not isinstance(action, (HangUp, Done)):
             action = _step(session, action, voice, events, started)

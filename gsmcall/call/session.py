@@ -65,8 +65,10 @@ Action = Wait | PollCalls | HangUp | Done | Fail
 
 
 class CallSession:
-    def __init__(self, number: str, timing: CallTiming, polls: bool, poll_interval: float, now: float) -> None:
+    def __init__(self, number: str, timing: CallTiming, polls: bool, poll_interval: float, now: float,
+                 dial_blocks: bool = False) -> None:
         self.tracker = CallTracker(number, now, timing.ring_timeout)
+        self._dial_blocks = dial_blocks
         self._hold = timing.hold
         self._polls = polls
         self._poll_interval = poll_interval
@@ -77,8 +79,12 @@ class CallSession:
         self._stopping = False
 
     # --- inputs ---------------------------------------------------------------------------
-    def dialled(self, final: FinalResult, now: float) -> Action:
-        self.tracker.on_dial_result(final, now)
+    def dialled(self, final: FinalResult, now: float, aborted: bool = False) -> Action:
+        """ATD's final result; ``aborted``: we cut a blocking dial short (ring timeout or a
+        stop), so the call was rung out, whatever the modem answered to the abort."""
+        if aborted:
+            return self.hung_up(now)
+        self.tracker.on_dial_result(final, now, self._dial_blocks)
         return self.next_action(now)
 
     def claims(self, event: CallEvent) -> bool:

@@ -20,6 +20,8 @@ SETTLE_WINDOW = 0.4
 # [I] A network that drops a ringing call without saying why after this long has most
 # likely given up on it (no answer); sooner, the callee most likely declined.
 LONG_RING = 20.0
+# [I] A dial that blocked this long before NO CARRIER was ringing; sooner, it never got through.
+RANG_AFTER = 3.0
 
 _CAUSE_RESULT = {
     EndCause.BUSY: CallResult.BUSY,
@@ -63,14 +65,28 @@ class CallTracker:
     _settle_until: float | None = None
 
     # --- inputs -------------------------------------------------------------------------
-    def on_dial_result(self, final: FinalResult, now: float) -> None:
-        """The final result of ``ATD<n>;`` itself."""
+    def on_dial_result(self, final: FinalResult, now: float, dial_blocks: bool = False) -> None:
+        """The final result of ``ATD<n>;`` itself.
+
+        ``CONNECT`` is an answer (ZTE); so is ``OK`` where ATD blocks until the answer
+        (Wavecom).  A ``NO CARRIER`` that took a while came from a call that rang: the
+        ATD blocked meanwhile, so there was no other word of it."""
+        if final.kind is ResultKind.CONNECT or (final.ok and dial_blocks):
+            self.answered_at = self.alerting_at = now
+            self.result = CallResult.ANSWERED
+            self.phase = CallPhase.CONNECTED
+            return
         if final.ok:
             return
         self.detail = final.text
         self.ended_at = now
         self.result = _DIAL_RESULT.get(final.kind, CallResult.FAILED)
         self.phase = CallPhase.ENDED
+        if final.kind is ResultKind.NO_CARRIER and now - self.dialled_at >= RANG_AFTER:
+            self.alerting_at = self.dialled_at
+            self.phase = CallPhase.SETTLING
+            self._end_causes = [EndCause.UNKNOWN]
+            self._conclude()
 
     def claims(self, event: CallEvent) -> bool:
         """True when ``event`` is about this call; learns the call id from its first event.

@@ -15,8 +15,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Protocol
 
 import serial
@@ -33,6 +34,10 @@ log = logging.getLogger(__name__)
 # not taken for the next command's.
 RESYNC_QUIET = 0.3
 RESYNC_MAX = 2.0
+# Any character aborts a running command (ITU-T V.250 6.3.1); the modem's answer to that
+# (NO CARRIER or OK) is awaited this long.
+ABORT = b"\r"
+ABORT_GRACE = 3.0
 
 
 class UrcSink(Protocol):
@@ -100,13 +105,19 @@ class AtChannel:
         return self._serial is not None and not self._lost.is_set()
 
     # --- commands ------------------------------------------------------------------------
-    def command(self, text: str, timeout: float | None = None, payload: str | None = None) -> Response:
+    def command(self, text: str, timeout: float | None = None, payload: str | None = None,
+                abort_when: Callable[[], bool] | None = None) -> Response:
         """Send one command and return its response (whatever its final result).
 
         Raises ``CommandTimeout`` when no final result comes in time and ``ModemGone``
-        when the port is lost before or during the command.
+        when the port is lost before or during the command.  With ``abort_when`` (a dial
+        that blocks until the call is answered or ends), the command is aborted instead
+        when its timeout passes or ``abort_when()`` turns true (checked whenever
+        ``wake`` is called): one character aborts a running command (V.250), and the
+        modem's answer to that comes back as the response, marked ``aborted``.
         """
         command = Command(text, timeout if timeout is not None else self.default_timeout, payload)
+        aborted = False
         with self._command_lock:
             if self._desynced:
                 self._resync()
@@ -125,6 +136,15 @@ class AtChannel:
                         self._protocol.abandon()
                         raise ModemGone(f"{self.port} vanished during {text}")
                     remaining = deadline - time.monotonic()
+                    if abort_when is not None and not aborted and (remaining <= 0 or abort_when()):
+                        aborted = True
+                        log.debug("AT> (abort %s)", text)
+                        try:  # not _write: the state lock is held here; the reader notices a lost port
+                            ser.write(ABORT)
+                        except (OSError, serial.SerialException) as exc:
+                            log.debug("abort of %s not written: %s", text, exc)
+                        deadline = time.monotonic() + ABORT_GRACE
+                        continue
                     if remaining <= 0:
                         lines, cancel = self._protocol.abandon()
                         self._desynced = True
@@ -134,11 +154,16 @@ class AtChannel:
                     response, self._response = self._response, None
                     if response.echoed and self.echo_off:
                         raise ModemRestarted(f"the modem echoed {text}: it restarted and lost its settings")
-                    return response
+                    return replace(response, aborted=True) if aborted else response
             if cancel:
                 self._write(ser, cancel)  # out of a text-input prompt we never got to fill
             log.debug("AT timeout %s (got %s)", text, lines)
             raise CommandTimeout(text, command.timeout, lines)
+
+    def wake(self) -> None:
+        """Let a running command re-check its ``abort_when`` (after a stop request)."""
+        with self._done:
+            self._done.notify_all()
 
     def cancel_input(self) -> None:
         """ESC: ends a text-input prompt a previous process may have left the modem in."""

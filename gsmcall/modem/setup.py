@@ -156,10 +156,9 @@ def _await_registration(channel: AtChannel, events: EventQueue) -> str:
 
 def _setup_sms(channel: AtChannel, events: EventQueue, profile: Profile) -> bool:
     """True when the modem took the SMS set-up; False means no SMS commands arrive."""
-    storage = profile.sms.storage
-    commands = ("AT+CMGF=0", f'AT+CPMS="{storage}","{storage}","{storage}"', profile.sms.new_message_indication)
     deadline = time.monotonic() + SMS_SETUP_WAIT
-    while not all(channel.command(command).ok for command in commands):
+    while not (channel.command("AT+CMGF=0").ok and _select_storage(channel, profile.sms.storage)
+               and channel.command(profile.sms.new_message_indication).ok):
         if time.monotonic() >= deadline:
             log.error("SMS set-up refused for %gs: SMS commands will not be received", SMS_SETUP_WAIT)
             return False
@@ -167,6 +166,13 @@ def _setup_sms(channel: AtChannel, events: EventQueue, profile: Profile) -> bool
         log.info("SMS set-up refused; waiting for the modem's SMS service")
         _wait(events, RECHECK_EVERY)
     return True
+
+
+def _select_storage(channel: AtChannel, storage: str) -> bool:
+    """Read, write and receive in ``storage``; older sticks (ZTE, Qualcomm) take only the
+    first two memories, so a refused three-memory form is tried again with two."""
+    return (channel.command(f'AT+CPMS="{storage}","{storage}","{storage}"').ok
+            or channel.command(f'AT+CPMS="{storage}","{storage}"').ok)
 
 
 def _wait(events: EventQueue, seconds: float) -> None:

@@ -39,6 +39,7 @@ class Loop:
 
     def _stop_now(self) -> None:
         self.events.request_stop()
+        self.parts.channel.wake()  # a dial that blocks until answered is aborted at once
         sdnotify.stopping()
 
     def run(self) -> int:

@@ -30,7 +30,7 @@ class ScriptedVoice:
     def check_alive(self) -> None:
         self.sent.append("AT")
 
-    def dial(self, number: str) -> Response:
+    def dial(self, number: str, ring_timeout: float, abort_when: object) -> Response:
         self.sent.append(f"ATD{number};")
         for line in self.on_dial:
             self.events.urc(line)

@@ -101,3 +101,37 @@ def test_an_end_after_ours_named_itself_is_ours():
 
 def test_huge_numbers_in_a_line_are_not_parsed():
     assert parse_call_urc("^CEND:" + "9" * 5000 + ",0,104,16") is None
+
+
+# --- dials that block until the answer (Wavecom, ZTE, Qualcomm) ----------------------------------
+
+
+def test_connect_to_atd_is_an_answer():
+    tracker = CallTracker("1", 0.0, 40.0)
+    tracker.on_dial_result(parse_final("CONNECT"), 4.0)
+    assert tracker.answered and tracker.result is CallResult.ANSWERED and not tracker.ended
+
+
+def test_ok_to_a_blocking_atd_is_an_answer_but_not_to_a_plain_one():
+    blocking, plain = CallTracker("1", 0.0, 40.0), CallTracker("1", 0.0, 40.0)
+    blocking.on_dial_result(parse_final("OK"), 5.0, dial_blocks=True)
+    plain.on_dial_result(parse_final("OK"), 0.05)
+    assert blocking.answered and blocking.attempt(6.0).answered_after == 5.0
+    assert not plain.answered and not plain.ended
+
+
+def test_no_carrier_after_a_blocking_ring_is_no_answer_or_rejected_by_how_long_it_rang():
+    long_ring, short_ring, at_once = (CallTracker("1", 0.0, 40.0) for _ in range(3))
+    long_ring.on_dial_result(parse_final("NO CARRIER"), LONG_RING + 1)
+    short_ring.on_dial_result(parse_final("NO CARRIER"), 8.0)
+    at_once.on_dial_result(parse_final("NO CARRIER"), 0.2)
+    assert long_ring.result is CallResult.NO_ANSWER and long_ring.ended
+    assert short_ring.result is CallResult.REJECTED
+    assert at_once.result is CallResult.UNREACHABLE
+
+
+def test_hangup_urc_ends_the_call():
+    tracker = CallTracker("1", 0.0, 40.0)
+    tracker.on_dial_result(parse_final("CONNECT"), 2.0)
+    tracker.on_event(parse_call_urc("HANGUP: 1"), 5.0)
+    assert tracker.ended and tracker.result is CallResult.ANSWERED

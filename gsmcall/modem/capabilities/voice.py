@@ -7,6 +7,7 @@ pure call session; this module only moves commands and replies.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from gsmcall.at.callstate import ClccEntry, parse_clcc
@@ -30,6 +31,9 @@ class VoiceSpec:
     pushes_call_state: bool = False
     call_state_commands: tuple[str, ...] = ()
     clcc_poll_interval: float = 0.5
+    # True when ATD returns only once the call is answered (OK or CONNECT) or has ended
+    # (Wavecom, ZTE and Qualcomm sticks); False when OK only means "dialling".
+    dial_blocks: bool = False
 
 
 class Voice:
@@ -44,9 +48,16 @@ class Voice:
     def check_alive(self) -> None:
         check_alive(self.channel)
 
-    def dial(self, number: str) -> Response:
-        """Raises CommandTimeout when ATD gets no final result in time."""
-        return self.channel.command(self.spec.dial.format(number=number), timeout=DIAL_TIMEOUT)
+    def dial(self, number: str, ring_timeout: float, abort_when: Callable[[], bool]) -> Response:
+        """Raises CommandTimeout when ATD gets no final result in time.
+
+        Where ATD may block until the call is answered or ends (a family known to, or a
+        generic modem, which might), the dial is aborted at the ring timeout or when
+        ``abort_when()`` turns true, and the response says ``aborted``."""
+        command = self.spec.dial.format(number=number)
+        if self.spec.dial_blocks or not self.pushes:
+            return self.channel.command(command, timeout=max(ring_timeout, 1.0), abort_when=abort_when)
+        return self.channel.command(command, timeout=DIAL_TIMEOUT)
 
     def hang_up(self) -> None:
         for command in self.spec.hangup_commands:
