@@ -10,6 +10,7 @@ import signal
 import sys
 from pathlib import Path
 
+from gsmcall import __version__
 from gsmcall.config import ConfigError, Settings, load_config
 from gsmcall.dialstring import is_diallable
 from gsmcall.exitcodes import EXIT_CONFIG, EXIT_ENDPOINT, EXIT_MODEM, EXIT_OK
@@ -34,15 +35,27 @@ def _config_path(given: str | None) -> Path:
     return DEFAULT_PATHS[0]
 
 
+def _global_options(defaults: bool) -> argparse.ArgumentParser:
+    """-c and -v, accepted before or after the subcommand (``gsmcall check -c cfg``).  On the
+    subcommands they default to SUPPRESS, so one given before the subcommand is kept."""
+    options = argparse.ArgumentParser(add_help=False)
+    default = {} if defaults else {"default": argparse.SUPPRESS}
+    options.add_argument("-c", "--config", **default,
+                         help="config file (default: $GSMCALL_CONFIG, ./config.yaml, /etc/gsmcall/config.yaml)")
+    options.add_argument("-v", "--verbose", action="store_true", **default, help="log every AT command and HTTP request")
+    return options
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gsmcall", description="Ring on-call engineers through a GSM/LTE modem.")
-    parser.add_argument("-c", "--config", help="config file (default: $GSMCALL_CONFIG, ./config.yaml, /etc/gsmcall/config.yaml)")
+    parser = argparse.ArgumentParser(prog="gsmcall", description="Ring on-call engineers through a GSM/LTE modem.",
+                                     parents=[_global_options(defaults=True)])
+    parser.add_argument("--version", action="version", version=f"gsmcall {__version__}")
     parser.add_argument("--once", action="store_true", help="run one cycle (callbacks, stored SMS, one poll, one alert) and exit")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log every AT command and reply")
     sub = parser.add_subparsers(dest="command")
-    check = sub.add_parser("check", help="modem and endpoint diagnostics; exit 0 when all is well")
+    options = _global_options(defaults=False)
+    check = sub.add_parser("check", parents=[options], help="modem and endpoint diagnostics; exit 0 when all is well")
     check.add_argument("--json", action="store_true", help="machine-readable output")
-    dial = sub.add_parser("dial", help="place one call and print its outcome")
+    dial = sub.add_parser("dial", parents=[options], help="place one call and print its outcome")
     dial.add_argument("number")
     demo = sub.add_parser("demo", help="emulator + local endpoint + one full cycle, no hardware needed")
     demo.add_argument("--profile", default="ec25", choices=list(PROFILES))
@@ -50,12 +63,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _emulator_args(args: list[str]) -> list[str] | None:
+    """The emulator's own arguments when the subcommand is ``emulator`` (after any global
+    options, e.g. ``gsmcall -v emulator``), else None.  The emulator parses its own."""
+    rest = list(args)
+    while rest and rest[0] in ("-v", "--verbose", "--once"):
+        rest.pop(0)
+    return rest[1:] if rest[:1] == ["emulator"] else None
+
+
 def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else argv
-    if args_list[:1] == ["emulator"]:
+    emulator_args = _emulator_args(args_list)
+    if emulator_args is not None:
         from gsmcall.emulator.cli import main as emulator_main
 
-        return emulator_main(args_list[1:])
+        return emulator_main(emulator_args)
     args = _parser().parse_args(args_list)
     if args.command == "demo":
         return _demo(args.profile)

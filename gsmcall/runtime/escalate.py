@@ -44,7 +44,7 @@ class Escalation:
         if attempts and len(attempts) < len(numbers):
             log.info("alert %s: resuming at number %d of %d", mid, len(attempts) + 1, len(numbers))
         elif not attempts:
-            log.info("alert %s: %d numbers to ring", mid, len(numbers))
+            log.info("alert %s: %d number%s to ring", mid, len(numbers), "" if len(numbers) == 1 else "s")
         resumed, last_end = bool(attempts), None
         while True:
             line_end = self._last_call_ended() if self._last_call_ended is not None else last_end
@@ -62,6 +62,7 @@ class Escalation:
             assert isinstance(step, Ring)
             if self._events.stopping:
                 return False
+            log.info("alert %s: ringing %d/%d %s", mid, step.index + 1, len(numbers), step.number)
             try:
                 attempt, fault = self._ring(step)
             except CallInterrupted:
