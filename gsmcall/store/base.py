@@ -10,7 +10,10 @@ guarantees, which tests/contract checks for each of them:
   queueing its callback);
 - thread safety: the daemon's threads may share one journal;
 - misuse (an alert never started or already finished) raises ValueError and changes nothing;
-- failure to reach or write the store raises JournalError, whose message names the store.
+- failure to reach or write the store raises JournalError, whose message names the store;
+- a store lost under a running journal (its file deleted, or another put in its place) is
+  noticed before the next write, and either restored with every record (logged as an ERROR)
+  or refused with JournalError: never a write into a store the next start will not see.
 
 Implementations take ``keep_days`` and ``clock`` when opened: opening prunes records finished
 more than ``keep_days`` ago, and every time a method records comes from ``clock`` (wall clock,

@@ -7,11 +7,16 @@ on-call list.
 
 Each public method is one short transaction on one connection guarded by a lock, so the daemon's
 threads may share a SqliteJournal.
+
+Before each write (and at close) the journal checks that its path still names the file it
+opened: a file deleted or replaced under the daemon is restored from the open connection with
+an ERROR in the log, or, when that fails, the write raises JournalError (gsmcall.store.sqlite_restore).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 import time
@@ -30,7 +35,10 @@ from gsmcall.store.base import (
     PendingCallback,
     SmsState,
 )
+from gsmcall.store.sqlite_restore import FileWatch, restore
 from gsmcall.store.sqlite_schema import ensure_schema
+
+log = logging.getLogger(__name__)
 
 DB_NAME = "journal.sqlite3"
 
@@ -51,14 +59,16 @@ class SqliteJournal:
         self.path = Path(state_dir) / DB_NAME
         self._clock = clock
         self._lock = threading.Lock()
+        self._closed = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            # isolation_level=None: transactions are ours (BEGIN IMMEDIATE below), not implicit.
-            self._db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
-        except (OSError, sqlite3.Error) as exc:
+        except OSError as exc:
             raise JournalError(f"{self.path}: cannot open state database: {exc}") from None
+        self._db = self._connect()
+        self._watch = FileWatch(self.path)
         try:
-            self._setup()
+            with self._tx() as db:
+                ensure_schema(db, self.path)
             self._prune(self._clock() - keep_days * DAY)
         except JournalError:
             self._db.close()
@@ -70,6 +80,7 @@ class SqliteJournal:
     def _tx(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; IMMEDIATE takes the write lock up front, so no upgrade deadlock."""
         with self._lock:
+            self._keep_file()
             try:
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
@@ -88,16 +99,46 @@ class SqliteJournal:
             except sqlite3.Error as exc:
                 raise JournalError(f"{self.path}: {exc}") from None
 
-    def _setup(self) -> None:
+    def _connect(self) -> sqlite3.Connection:
+        """A connection to the file at self.path, in WAL mode with every commit fsync'ed."""
         try:
-            mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-            self._db.execute("PRAGMA synchronous=FULL")
+            # isolation_level=None: transactions are ours (BEGIN IMMEDIATE above), not implicit.
+            db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
+            raise JournalError(f"{self.path}: cannot open state database: {exc}") from None
+        try:
+            mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            db.execute("PRAGMA synchronous=FULL")
+        except sqlite3.Error as exc:
+            db.close()
             raise JournalError(f"{self.path}: not a usable state database: {exc}") from None
         if mode != "wal":
+            db.close()
             raise JournalError(f"{self.path}: cannot switch to WAL mode (got {mode!r})")
-        with self._tx() as db:
-            ensure_schema(db, self.path)
+        return db
+
+    def _keep_file(self) -> None:
+        """Before a write (under the lock): make sure the file at self.path is the one this
+        connection writes, restoring it from the connection if it was deleted or replaced, so
+        the write is not lost to an unlinked inode (see gsmcall.store.sqlite_restore)."""
+        change = self._watch.change()
+        if change is None:
+            return
+        try:
+            kept = restore(self._db, self._watch)
+        except (OSError, sqlite3.Error) as exc:
+            raise JournalError(
+                f"{self.path} {change} while gsmcall had it open and cannot be restored: {exc}"
+            ) from None
+        fresh = self._connect()
+        self._db.close()  # the path names another file now: SQLite neither checkpoints nor deletes
+        self._db, self._watch = fresh, FileWatch(self.path)
+        log.error(
+            "%s %s while gsmcall had it open; restored it from the open connection, with every record%s",
+            self.path,
+            change,
+            f"; the file found there is kept as {kept}" if kept else "",
+        )
 
     def _prune(self, cutoff: float) -> None:
         old = "SELECT mid FROM callbacks WHERE state = 'delivered' AND delivered_at < ?"
@@ -110,8 +151,18 @@ class SqliteJournal:
             db.execute("DELETE FROM outbox WHERE state IN ('sent', 'abandoned') AND done_at < ?", (cutoff,))
 
     def close(self) -> None:
+        """Close the connection; a file lost since the last write is restored first, or the
+        writes since would be lost with the connection's unlinked inode."""
         with self._lock:
-            self._db.close()
+            if self._closed:
+                return
+            self._closed = True
+            try:
+                self._keep_file()
+            except JournalError as exc:
+                log.error("%s", exc)  # closing at shutdown: there is no caller left to stop
+            finally:
+                self._db.close()
 
     def __enter__(self) -> SqliteJournal:
         return self
