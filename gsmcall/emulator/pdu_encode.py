@@ -71,10 +71,13 @@ def encode_address(number: str, toa: int | None = None) -> bytes:
 
     ``+digits`` -> international 0x91; digits -> national 0xA1 (China's CLIP shows 161 for
     national senders) unless ``toa`` says otherwise (e.g. 0xA0 for short codes); anything with
-    letters -> alphanumeric 0xD0, GSM-7 packed.
+    letters -> alphanumeric 0xD0, GSM-7 packed.  A ``toa`` whose type of number is alphanumeric
+    (e.g. 0xD0) packs ``number`` as GSM-7 text even when it is all digits: bulk-SMS gateways let
+    a sender pick the ID "18712345678", and the daemon must be tested against exactly that.
     """
     digits = number.lstrip("+")
-    if digits and all(c in "0123456789*#abc" for c in digits):
+    alphanumeric = toa is not None and (toa >> 4) & 0x07 == 5
+    if not alphanumeric and digits and all(c in "0123456789*#abc" for c in digits):
         if toa is None:
             toa = 0x91 if number.startswith("+") else 0xA1  # [I] national default
         bcd = digits.replace("*", "A").replace("#", "B")

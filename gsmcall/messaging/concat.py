@@ -14,19 +14,28 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from gsmcall.messaging.pdu import SmsPart, repair_utf16
+from gsmcall.messaging.pdu import NUMERIC_TONS, SmsPart, repair_utf16, sender_ton
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Message:
-    """A complete SMS: one part, or all parts of a concatenated one joined in order."""
+    """A complete SMS: one part, or all parts of a concatenated one joined in order.
+
+    ``sender`` is the ``pdu.Sender`` of the part least to be trusted, so its type of
+    number is numeric only when every part came from a numeric address.
+    """
 
     sender: str
     text: str
     timestamp: datetime | None
     parts: int
+
+    @property
+    def sender_ton(self) -> int | None:
+        """The sender's type of number from the PDU(s); None if the sender was not decoded."""
+        return sender_ton(self.sender)
 
 
 @dataclass(frozen=True)
@@ -71,7 +80,7 @@ class Reassembler:
         ordered = [group.parts[seq] for seq in range(1, part.total + 1)]
         # Joining before repairing re-pairs an emoji split across two parts.
         text = repair_utf16("".join(p.text for p in ordered))
-        return Message(part.sender, text, ordered[0].timestamp, part.total)
+        return Message(_least_trusted_sender(ordered), text, ordered[0].timestamp, part.total)
 
     def expire(self, now: float) -> list[IncompleteGroup]:
         """Drop and return the groups whose first part arrived ``timeout`` or more seconds ago."""
@@ -86,3 +95,19 @@ class Reassembler:
     def pending(self) -> int:
         """Number of incomplete groups held (for status output and tests)."""
         return len(self._groups)
+
+
+def _least_trusted_sender(parts: list[SmsPart]) -> str:
+    """The first part's sender unless some part's is not numeric; then that one.
+
+    Parts are grouped by the sender's text, so an alphanumeric ID spelling a real
+    number lands in the same group as that number's genuine parts. Taking the weakest
+    type means such a part can only get a message refused, never authorised.
+    """
+    for part in parts:
+        if sender_ton(part.sender) not in NUMERIC_TONS:
+            if sender_ton(parts[0].sender) in NUMERIC_TONS:
+                log.warning("parts of one message from %s differ in sender type; not treating it as numeric",
+                            part.sender)
+            return part.sender
+    return parts[0].sender

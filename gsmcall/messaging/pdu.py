@@ -20,6 +20,12 @@ ways that matter to us:
 * Truncated PDUs raise a bare ``StopIteration`` or are silently accepted
   (UCS2 and 8-bit read "whatever is left").
 
+The sender's type of number (TON, bits 6-4 of the TP-OA type-of-address octet) is
+read from the PDU bytes here too, because the library folds it into the text it
+returns: an alphanumeric ID whose characters are "18712345678" comes back as the
+same string as the phone number 18712345678. ``decode_deliver`` returns the sender
+as a ``Sender``, which carries that type to the authoriser.
+
 On the encoding side ``encodeUcs2`` cannot encode characters outside the BMP
 (it raises ``byte must be in range(0, 256)``), so we hand it UTF-16 code units.
 """
@@ -45,9 +51,55 @@ _GSM7, _EIGHT_BIT, _UCS2 = "GSM-7", "8-bit", "UCS2"
 # TP-PID, TP-DCS, TP-SCTS (7), TP-UDL.
 _PID_DCS_SCTS_UDL = 1 + 1 + 7 + 1
 
+# Type of number of an address (3GPP TS 23.040 9.1.2.5).
+TON_UNKNOWN, TON_INTERNATIONAL, TON_NATIONAL = 0, 1, 2
+TON_ALPHANUMERIC = 5
+TON_NAMES = {
+    0: "unknown", 1: "international", 2: "national", 3: "network-specific",
+    4: "subscriber", 5: "alphanumeric", 6: "abbreviated", 7: "reserved",
+}
+# Only these are phone numbers a person's SIM can send from; alphanumeric IDs are
+# free text chosen by whoever pays a bulk-SMS gateway, and the other types are
+# network-internal or short forms that cannot be matched against a configured number.
+NUMERIC_TONS = frozenset({TON_UNKNOWN, TON_INTERNATIONAL, TON_NATIONAL})
+
 
 class PduError(ValueError):
     """A PDU that is not a well-formed SMS-DELIVER; the message is one line."""
+
+
+class Sender(str):
+    """A decoded sender address: its text plus the type of number the PDU declared.
+
+    A ``str`` subclass so that it compares, hashes, logs and is journalled exactly like
+    the plain text (reassembly keys, log lines and the journal need no change), while
+    the type travels with it through ``Message`` to the authoriser: the text alone
+    cannot tell the alphanumeric ID "18712345678" from the phone number.
+    """
+
+    _ton: int
+
+    def __new__(cls, text: str, ton: int) -> Sender:
+        """``ton`` is the 3-bit type of number (0-7), not the whole type-of-address octet."""
+        if ton not in TON_NAMES:
+            raise ValueError(f"type of number {ton!r} is not in 0-7")
+        self = super().__new__(cls, text)
+        self._ton = ton
+        return self
+
+    def __getnewargs__(self) -> tuple[str, int]:  # type: ignore[override]
+        """Keep the type through copy/deepcopy/pickle (str's own would drop it)."""
+        return str(self), self._ton
+
+    @property
+    def ton(self) -> int:
+        """Type of number, bits 6-4 of the TP-OA type-of-address octet."""
+        return self._ton
+
+
+def sender_ton(sender: str) -> int | None:
+    """The type of number a decoded sender carries; None for plain text of unknown origin."""
+    return sender.ton if isinstance(sender, Sender) else None
 
 
 @dataclass(frozen=True)
@@ -59,7 +111,7 @@ class SmsPart:
     pair that was split across parts; ``concat.Reassembler`` repairs it.
     """
 
-    sender: str
+    sender: str  # a Sender when decoded from a PDU
     text: str
     timestamp: datetime | None
     ref: int | None
@@ -81,7 +133,7 @@ def repair_utf16(text: str) -> str:
 def decode_deliver(pdu_hex: str) -> SmsPart:
     """Decode one SMS-DELIVER PDU as ``+CMGR``/``+CMGL`` print it (SMSC field included)."""
     raw = _hex_to_bytes(pdu_hex)
-    first_octet, dcs, udl, user_data = _split_tpdu(raw)
+    first_octet, ton, dcs, udl, user_data = _split_tpdu(raw)
     alphabet = _alphabet(dcs)
     _check_user_data_length(alphabet, udl, user_data)
     udhi = bool(first_octet & 0x40)
@@ -99,7 +151,7 @@ def decode_deliver(pdu_hex: str) -> SmsPart:
     if total == 1:
         text = repair_utf16(text)
     return SmsPart(
-        sender=fields["number"] or "",
+        sender=Sender(fields["number"] or "", ton),
         text=text,
         timestamp=_plain_timezone(fields["time"]),
         ref=ref,
@@ -139,8 +191,8 @@ def _hex_to_bytes(pdu_hex: str) -> bytes:
     return bytes.fromhex(digits)
 
 
-def _split_tpdu(raw: bytes) -> tuple[int, int, int, bytes]:
-    """Walk the fixed SMS-DELIVER layout: (first octet, DCS, UDL, user data octets)."""
+def _split_tpdu(raw: bytes) -> tuple[int, int, int, int, bytes]:
+    """Walk the fixed SMS-DELIVER layout: (first octet, sender TON, DCS, UDL, user data octets)."""
     pos = 1 + raw[0]  # SMSC length octet counts the octets that follow it
     if len(raw) <= pos:
         raise PduError("PDU truncated inside the SMSC field")
@@ -151,13 +203,15 @@ def _split_tpdu(raw: bytes) -> tuple[int, int, int, bytes]:
     if len(raw) <= pos + 1:
         raise PduError("PDU truncated before the sender address")
     address_digits = raw[pos + 1]
+    toa_at = pos + 2  # after the first octet and the address length
     pos += 1 + 2 + (address_digits + 1) // 2  # first octet, length, type, digits
     header_end = pos + _PID_DCS_SCTS_UDL
     if len(raw) < header_end:
         raise PduError("PDU truncated before the user data")
+    toa = raw[toa_at]  # inside the header, so the length check above covers it
     dcs = raw[pos + 1]
     udl = raw[header_end - 1]
-    return first_octet, dcs, udl, raw[header_end:]
+    return first_octet, (toa >> 4) & 0x07, dcs, udl, raw[header_end:]
 
 
 def _alphabet(dcs: int) -> str:

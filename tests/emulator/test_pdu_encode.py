@@ -133,3 +133,22 @@ def test_alphanumeric_sender_and_negative_timezone():
     assert d["number"] == "BANK"
     assert d["time"] == when
     assert encode_scts(when).hex().upper() == "422113329595" + "0A"
+
+
+def test_alphanumeric_type_of_address_packs_even_an_all_digit_id():
+    # A bulk-SMS gateway lets its customer send as "18712345678": GSM-7 text under TOA 0xD0,
+    # not the BCD phone number the same characters would otherwise become.
+    when = dt.datetime(2025, 3, 18, 9, 30, 15, tzinfo=TZ8)
+    (part,) = encode_deliver("18712345678", "|18712345678|autocall|hi", when, smsc=None, sender_toa=0xD0)
+    assert part.pdu == (
+        "000414D031DC2D269BD16AB61B0E0000523081900351231B1B600C778BC966B49AED86DB00C375FA7B1C66B33740741A")
+    assert decodeSmsPdu(part.pdu)["number"] == "18712345678"
+    assert text_view(part.pdu).sender == "18712345678"
+
+
+def test_numeric_type_of_address_is_unchanged():
+    when = dt.datetime(2025, 3, 18, 9, 30, 15, tzinfo=TZ8)
+    (national,) = encode_deliver("18712345678", "Hi", when, smsc=None)
+    (international,) = encode_deliver("+8618712345678", "Hi", when, smsc=None)
+    assert national.pdu.startswith("00040BA18117325476F8")
+    assert international.pdu.startswith("00040D91688117325476F8")

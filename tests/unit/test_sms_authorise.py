@@ -6,6 +6,15 @@ import re
 import pytest
 
 from gsmcall.messaging.authorise import Authoriser, Decision
+from gsmcall.messaging.command import parse_command
+from gsmcall.messaging.concat import Message, Reassembler
+from gsmcall.messaging.pdu import (
+    NUMERIC_TONS,
+    TON_ALPHANUMERIC,
+    Sender,
+    SmsPart,
+    decode_deliver,
+)
 
 TARGETS = [r"\*72(1[3-9]\d{9})", r"1[3-9]\d{9}", r"\*720"]
 
@@ -104,3 +113,90 @@ def test_invalid_sender_entry_is_named(entry: str) -> None:
 def test_invalid_region() -> None:
     with pytest.raises(ValueError, match="default_region 'XX'"):
         Authoriser([], [], "XX")
+
+
+# --- the sender's type of number, from hand-built PDUs ------------------------------------------------
+# "|18712345678|autocall|hi" (GSM-7), no SMSC, 2025-03-18 09:30:15 +08:00, from TP-OAs that differ only
+# in the type-of-address octet. The alphanumeric one packs the characters "18712345678" as GSM-7
+# (11 septets in 20 semi-octets), as a bulk-SMS gateway sends an ID chosen by its customer.
+SPOOF_PDUS = {
+    "alphanumeric": "000414D031DC2D269BD16AB61B0E0000523081900351231B1B600C778BC966B49AED86DB00C375FA7B1C66B33740741A",
+    "international": "00040D91688117325476F80000523081900351231B1B600C778BC966B49AED86DB00C375FA7B1C66B33740741A",
+    "national": "00040BA18117325476F80000523081900351231B1B600C778BC966B49AED86DB00C375FA7B1C66B33740741A",
+    "unknown": "00040B818117325476F80000523081900351231B1B600C778BC966B49AED86DB00C375FA7B1C66B33740741A",
+    "network-specific": "00040BB18117325476F80000523081900351231B1B600C778BC966B49AED86DB00C375FA7B1C66B33740741A",
+    "subscriber": "00040BC18117325476F80000523081900351231B1B600C778BC966B49AED86DB00C375FA7B1C66B33740741A",
+    "abbreviated": "00040BE18117325476F80000523081900351231B1B600C778BC966B49AED86DB00C375FA7B1C66B33740741A",
+}
+ALLOW_ONE = Authoriser(["18712345678"], [r"1[3-9]\d{9}"], "CN")
+
+
+def _check_as_inbox_does(pdu: str) -> Decision:
+    """Decode, reassemble and check the way gsmcall.messaging.inbox does."""
+    message = Reassembler(timeout=60).add(decode_deliver(pdu), now=0)
+    assert message is not None
+    command = parse_command(message.text, "autocall")
+    assert command is not None and command.number == "18712345678"
+    return ALLOW_ONE.check(message.sender, command.number, sender_ton=message.sender_ton)
+
+
+def test_alphanumeric_id_spelling_an_allowed_number_is_refused() -> None:
+    assert _check_as_inbox_does(SPOOF_PDUS["alphanumeric"]) == Decision(
+        False, "sender '18712345678' is alphanumeric; only phone numbers can be authorised"
+    )
+
+
+@pytest.mark.parametrize("kind", ["international", "national", "unknown"])
+def test_numeric_senders_are_allowed(kind: str) -> None:
+    decision = _check_as_inbox_does(SPOOF_PDUS[kind])
+    assert decision.allowed is True, decision.reason
+
+
+@pytest.mark.parametrize(("kind", "ton"), [("network-specific", 3), ("subscriber", 4), ("abbreviated", 6)])
+def test_other_types_of_number_are_refused(kind: str, ton: int) -> None:
+    assert _check_as_inbox_does(SPOOF_PDUS[kind]) == Decision(
+        False,
+        f"sender '18712345678' is a {kind} address (type of number {ton});"
+        " only international, national or unknown-type phone numbers can be authorised",
+    )
+
+
+def test_decoded_sender_is_refused_even_when_the_caller_omits_its_type() -> None:
+    assert ALLOW_ONE.check(Sender("18712345678", TON_ALPHANUMERIC), "18712345678").allowed is False
+    assert ALLOW_ONE.check(Sender("18712345678", TON_ALPHANUMERIC), "18712345678", sender_ton=2).allowed is False
+    assert ALLOW_ONE.check(Sender("18712345678", 2), "18712345678").allowed is True
+
+
+def test_given_type_of_number_is_checked_for_plain_text_too() -> None:
+    assert ALLOW_ONE.check("18712345678", "18712345678", sender_ton=TON_ALPHANUMERIC).allowed is False
+    assert ALLOW_ONE.check("18712345678", "18712345678", sender_ton=None) == Decision(
+        False, "sender '18712345678' has no known type of number; only phone numbers can be authorised"
+    )
+
+
+def test_type_is_checked_before_membership() -> None:
+    # An alphanumeric ID that is not even in the list is refused for what it is.
+    assert ALLOW_ONE.check(Sender("MyBank", TON_ALPHANUMERIC), "18712345678").reason == (
+        "sender 'MyBank' is alphanumeric; only phone numbers can be authorised"
+    )
+
+
+def _two_parts(first_ton: int, second_ton: int) -> Message:
+    assembler = Reassembler(timeout=60)
+    assert assembler.add(SmsPart(Sender("18712345678", first_ton), "|18712345678|auto", None, 9, 2, 1), now=0) is None
+    message = assembler.add(SmsPart(Sender("18712345678", second_ton), "call|hi", None, 9, 2, 2), now=1)
+    assert message is not None and message.text == "|18712345678|autocall|hi"
+    return message
+
+
+@pytest.mark.parametrize(("first_ton", "second_ton"), [(2, TON_ALPHANUMERIC), (TON_ALPHANUMERIC, 2), (5, 5), (2, 4)])
+def test_multipart_message_is_numeric_only_if_every_part_is(first_ton: int, second_ton: int) -> None:
+    message = _two_parts(first_ton, second_ton)
+    assert message.sender_ton in {first_ton, second_ton} - {2}
+    assert ALLOW_ONE.check(message.sender, "18712345678", sender_ton=message.sender_ton).allowed is False
+
+
+def test_multipart_message_from_a_numeric_sender_is_allowed() -> None:
+    message = _two_parts(2, 0)
+    assert message.sender_ton in NUMERIC_TONS
+    assert ALLOW_ONE.check(message.sender, "18712345678", sender_ton=message.sender_ton).allowed is True

@@ -6,6 +6,8 @@ gsmmodem and cross-checked with smspdudecoder 2.2.0 (which agrees on all of
 them except the split surrogate pair, which it cannot decode at all).
 """
 
+import copy
+import pickle
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -13,7 +15,9 @@ import pytest
 from gsmmodem.pdu import decodeSmsPdu
 
 from gsmcall.messaging.command import parse_command
-from gsmcall.messaging.pdu import PduError, SmsPart, decode_deliver, encode_submit
+from gsmcall.messaging.pdu import (
+    TON_ALPHANUMERIC, PduError, Sender, SmsPart, decode_deliver, encode_submit, sender_ton,
+)
 from tests.support.pdu_vectors import (
     CAT_UCS2, CST, GSM7_REF16_1, GSM7_REF16_2, TWO_PART_1, TWO_PART_2, UCS2_SPLIT_1, UCS2_SPLIT_2,
     UNICOM_PART_4_OF_9,
@@ -286,3 +290,49 @@ def test_gsm7_0x5f_is_section_sign_not_backtick():
     # GSM-7 "§1": septets 0x5F 0x31, packed as 5F 18 (built by hand; gsmmodem's table says '`').
     pdu = "0891683108100005F0040D91688117325476F80000523081900351230" + "2" + "DF18"
     assert decode_deliver(pdu).text == "§1"
+
+
+class TestSenderType:
+    """The TP-OA type of number is read from the PDU bytes and carried by the sender."""
+
+    @pytest.mark.parametrize(
+        ("oa", "sender", "ton"),
+        [
+            ("0D91688117325476F8", "+8618712345678", 1),
+            ("0BA18117325476F8", "18712345678", 2),
+            ("0B818117325476F8", "18712345678", 0),
+            ("0BB18117325476F8", "18712345678", 3),
+            ("0BC18117325476F8", "18712345678", 4),
+            ("0BE18117325476F8", "18712345678", 6),
+            ("14D031DC2D269BD16AB61B0E", "18712345678", 5),  # alphanumeric: "18712345678" as GSM-7 text
+        ],
+    )
+    def test_type_of_number_is_read_from_the_address(self, oa: str, sender: str, ton: int) -> None:
+        part = decode_deliver("0004" + oa + "000052308190035123" "02" "C834")  # GSM-7 "Hi"
+        assert (part.sender, part.text) == (sender, "Hi")
+        assert isinstance(part.sender, Sender)
+        assert part.sender.ton == ton
+
+    @pytest.mark.parametrize(
+        ("pdu", "ton"), [(TEST_GSM7, 1), (CAT_UCS2, 1), (UNICOM_PART_4_OF_9, 2), (GSM7_REF16_1, 1)]
+    )
+    def test_real_pdus(self, pdu: str, ton: int) -> None:
+        assert sender_ton(decode_deliver(pdu).sender) == ton
+
+    def test_alphanumeric_sender_type(self) -> None:
+        pdu = "00" "04" "0CD0CDBC30EC5E03" "00" "00" "52308190035123" "02" "C834"
+        assert sender_ton(decode_deliver(pdu).sender) == TON_ALPHANUMERIC
+
+    def test_sender_behaves_as_its_text_and_keeps_its_type_when_copied(self) -> None:
+        sender = Sender("18712345678", TON_ALPHANUMERIC)
+        assert sender == "18712345678" and hash(sender) == hash("18712345678")
+        assert repr(sender) == "'18712345678'" and f"{sender}" == "18712345678"
+        for copied in (copy.copy(sender), copy.deepcopy(sender), pickle.loads(pickle.dumps(sender))):
+            assert (copied, sender_ton(copied)) == ("18712345678", TON_ALPHANUMERIC)
+
+    def test_plain_text_has_no_type(self) -> None:
+        assert sender_ton("18712345678") is None
+
+    def test_type_of_number_out_of_range(self) -> None:
+        with pytest.raises(ValueError, match="type of number 8 is not in 0-7"):
+            Sender("1", 8)
