@@ -160,6 +160,8 @@ class Call:
         self.phase = "dialing"
         self.record = CallRecord(number=number, dialed_at=time.monotonic(), script=callee.kind)
         self._timers: list[Timer] = []
+        # True while a blocking ATD (profile.atd_blocks) still waits for its result code
+        self.blocking = False
 
     # --- helpers -------------------------------------------------------------------------
     @property
@@ -199,7 +201,9 @@ class Call:
 
     # --- script ----------------------------------------------------------------------------
     def start(self) -> None:
-        """Called after ATD's OK has been queued: run the callee script."""
+        """Called after ATD's OK has been queued (or, on blocking-ATD profiles, instead of it):
+        run the callee script."""
+        self.blocking = self.host.profile.atd_blocks
         self._after(0.0, self._dialing)
         c = self.callee
         if c.kind in ("unreachable",):
@@ -239,6 +243,9 @@ class Call:
         who = "by the network (announcement)" if self.callee.kind == "announcement" else "by the callee"
         self.host.event(f"call {self.number} answered {who}")
         self._report("connected")
+        if self.blocking:  # the answer completes the blocked ATD
+            self.blocking = False
+            self.host.emit_urc(self.host.profile.answer_final)
         c = self.callee
         if c.kind == "announcement":
             self._after(c.duration, self.end, "remote_hangup", "network")
@@ -267,10 +274,15 @@ class Call:
             rec.outcome = {"busy": "busy", "no_answer": "no_answer", "rejected": "rejected",
                            "unreachable": "unreachable", "host": "cancelled"}.get(reason, "dropped")
         self.host.event(f"call {self.number} ended by {by} ({reason}, outcome {rec.outcome})")
+        self.blocking = False
         if reason != "dropped":
+            prof = self.host.profile
+            line = prof.end_finals.get(reason) if final is True else final
+            line = line.format(**self._fields(reason)) if line else None
+            if line and prof.end_final_first:
+                self.host.emit_urc(line)
             self._report("ended", reason)
-            line = self.host.profile.end_finals.get(reason) if final is True else final
-            if line:
+            if line and not prof.end_final_first:
                 self.host.emit_urc(line)
         self.phase = "ended"
         self.host.call_ended(self)

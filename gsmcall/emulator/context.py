@@ -43,6 +43,20 @@ class Settings:
     reg_n: dict[str, int] = field(default_factory=lambda: {"+CREG": 0, "+CGREG": 0, "+CEREG": 0})
     sregs: dict[int, int] = field(default_factory=dict)
     simple: dict[str, str] = field(default_factory=dict)
+    wind: int = 0  # Wavecom AT+WIND indication bit mask (0 at power-up, as captured)
+
+    # Wavecom +WIND bits (AT guide): 2 calling party alert, 16 call created, 32 call released [I]
+    @property
+    def wind_alert(self) -> bool:
+        return bool(self.wind & 0x02)
+
+    @property
+    def wind_call(self) -> bool:
+        return bool(self.wind & 0x10)
+
+    @property
+    def wind_release(self) -> bool:
+        return bool(self.wind & 0x20)
 
     @classmethod
     def defaults(cls, profile: Profile, pin_needed: bool) -> "Settings":
@@ -71,6 +85,7 @@ class ModemContext(CallHost, Protocol):
     wrong_pin_attempts: int
     message_ref: int
     last_cause: int | None
+    busy_replies: int  # commands still to be answered +CME ERROR: 515 (Wavecom after AT+CFUN=1)
 
     @property
     def sim_ready(self) -> bool: ...

@@ -56,7 +56,8 @@ class _IO:
 class Emulator:
     """A GSM/LTE modem on a pseudo-terminal, reachable through the symlink ``link``.
 
-    ``profile``: generic | sim800 | ec25 | sim7600 | huawei (or a Profile object).
+    ``profile``: generic | sim800 | ec25 | sim7600 | huawei | wavecom | zte | qualcomm (or a
+    Profile object); the last three block on ATD until the call is answered or ends.
     ``callees``: number as dialled (what follows ATD, minus ';') -> Callee script.
     Keyword extras: ``sim_inserted``, ``registration`` (CREG stat), ``register_after`` (s until
     registered; searching before), ``sms_capacity``, ``smsc``, ``noise_interval`` (Huawei

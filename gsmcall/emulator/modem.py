@@ -8,6 +8,7 @@ port; the owner also holds the lock around every call, so everything here is sin
 from __future__ import annotations
 
 import datetime as _dt
+import time
 from typing import Any, Callable, Protocol
 
 from .calls import Call, Callee, CallRecord
@@ -84,6 +85,7 @@ class Modem:
         self.message_ref = 0
         self.concat_ref = 0
         self.last_cause: int | None = None
+        self.busy_replies = 0
         self._line = bytearray()
         self._prev = 0
         self._input: dict[str, Any] | None = None  # set while the "> " prompt is open
@@ -177,6 +179,8 @@ class Modem:
             self._send(b"\r\n" + "\r\n".join(lines).encode("utf-8") + b"\r\n")
             for line in lines:
                 self.io.log("tx", line)
+        if not final:  # a reply without a final result code (Wavecom +CPIN?)
+            return
         self._send(b"\r\n" + final.encode("utf-8") + b"\r\n")
         self.io.log("tx", final)
 
@@ -190,6 +194,8 @@ class Modem:
             prev, self._prev = self._prev, b
             if b == LF and (prev == CR or not self._line):
                 continue  # the LF of a CRLF terminator (or a stray LF) is dropped, not echoed [I]
+            if self._abort_dial(b):
+                continue
             if self.settings.echo and self.responsive:
                 self._send(bytes([b]))
             if b == CR:
@@ -204,6 +210,28 @@ class Modem:
                 if len(self._line) > MAX_LINE:
                     self.event("input line too long, discarded")
                     self._line.clear()
+
+    def _blocking_call(self) -> Call | None:
+        return next((c for c in self.active_calls if c.blocking), None)
+
+    def _abort_dial(self, b: int) -> bool:
+        """While a blocking ATD runs, any character aborts it (V.250); True if ``b`` was taken.
+
+        Characters within the profile's ``abort_guard`` after the ATD line are ignored, as
+        V.250 5.6.1 allows for a DTE that appends a line feed.  The aborting character is not
+        echoed and starts no command line [I].
+        """
+        call = self._blocking_call()
+        if call is None:
+            return False
+        if time.monotonic() - call.record.dialed_at < self.profile.abort_guard:
+            self.event(f"ignored {bytes([b])!r} right after ATD (V.250 abort guard)")
+            return True
+        self.io.log("rx", f"<abort {bytes([b])!r}>")
+        self.event(f"ATD{call.number}; aborted by a character from the host")
+        self._line.clear()
+        call.end("host", "host", final=self.profile.abort_final)
+        return True
 
     def _handle_line(self, raw: bytes) -> None:
         text = raw.decode("latin-1")
@@ -222,6 +250,10 @@ class Modem:
             self.event(f"unresponsive: swallowed {cmd!r}")
             return
         self._cmd_count += 1
+        if self.busy_replies > 0:  # Wavecom after AT+CFUN=1: "device busy" [F]
+            self.busy_replies -= 1
+            self._respond([], self.cme(515))
+            return
         every = self.interleave_every
         if (every and self._cmd_count % every == 0 and self.profile.noise_urc
                 and (self.profile.noise_gate is None or self.gate(self.profile.noise_gate))):
@@ -270,6 +302,7 @@ class Modem:
         self.settings = Settings.defaults(self.profile, self.pin is not None)
         self._line.clear()
         self._input = None
+        self.busy_replies = 0
         if urcs:
             if delay > 0:
                 self.later(delay, self._boot_urcs, self._generation)

@@ -64,7 +64,7 @@ class Profile:
     manufacturer: str
     model: str
     revision: str
-    cgmr_format: str
+    cgmr_format: str | None  # None: AT+CGMR answers the unknown-command error
     ati_lines: tuple[str, ...]
     imei: str
     imsi: str
@@ -108,6 +108,23 @@ class Profile:
     # commands
     extra_commands: frozenset[str] = frozenset()
     usb: bool = True
+    # --- quirks of the older families (wavecom, zte, qualcomm); defaults keep the others as they were
+    # ATD<n>; sends no result until the call is answered (``answer_final``) or ends (``end_finals``);
+    # any character the host sends meanwhile aborts the dial (V.250), answered by ``abort_final``,
+    # except during ``abort_guard`` s after the command line's terminator (V.250 5.6.1).
+    atd_blocks: bool = False
+    answer_final: str = "OK"
+    abort_final: str = "NO CARRIER"
+    abort_guard: float = 0.125
+    end_final_first: bool = False  # the end result code goes before the "ended" URCs
+    cpin_read_final: str = "OK"  # "" sends no final after +CPIN: <code>
+    cfun_read: str | None = None  # literal AT+CFUN? line instead of +CFUN: <fun>
+    cfun1_busy: int = 0  # commands answered +CME ERROR: 515 after AT+CFUN=1
+    cvhu_set_line: str | None = None  # info line AT+CVHU=<n> prints before OK
+    cmgr_stat: bool = True  # False: the PDU-mode +CMGR header leaves <stat> empty
+    # per-memory lists when AT+CPMS takes fewer than three memories; empty: ``sms_storages`` x3
+    cpms_mem_lists: tuple[tuple[str, ...], ...] = ()
+    cpms_error: str | None = None  # literal refusal of a bad AT+CPMS set; None: +CMS ERROR: 302
 
     def with_overrides(self, **kw: Any) -> "Profile":
         """A copy with some fields changed (tests use it to flip quirk flags)."""
@@ -360,8 +377,113 @@ HUAWEI = Profile(
     usb=True,
 )
 
+# --- older families whose ATD blocks --------------------------------------------------------
+# Source tags: [F] python-gsmmodem test/fakemodems.py (babca/python-gsmmodem, replies captured
+# from the real devices), [T] the same project's test/test_modem.py, [V] ITU-T V.250 as quoted in
+# vendor manuals (D result codes, 5.6.1 aborting commands), [W] Wavecom AT guide (+WIND bits).
+
+# V.250 D result codes for the ends the captures do not show [V][I]
+_V250_FINALS = {
+    "busy": "BUSY",  # [I]
+    "no_answer": "NO ANSWER",  # [I]
+    "unreachable": "NO CARRIER",  # [I]
+    "host": None,
+}
+
+WAVECOM = Profile(
+    name="wavecom",
+    manufacturer=" WAVECOM MODEM",  # leading space as captured [F]
+    model=" MULTIBAND  900E  1800",  # [F]
+    revision="",
+    cgmr_format=None,  # AT+CGMR -> ERROR [F]
+    ati_lines=("WAVECOM MODEM", "MULTIBAND  900E  1800"),  # [I]
+    imei="352000000000001",  # [I] the capture is anonymised (111111111111111)
+    imsi="460001234567001",  # [I] likewise
+    operator="CHINA MOBILE",  # [I]
+    act=None,  # GSM-only module: +COPS without <AcT> [I]
+    call_urcs=_frozen(
+        {
+            # AT+WIND=50 (bits 2+16+32) switches these on; AT+WIND? answers +WIND: 0 at first [F][W]
+            "dialing": (UrcRule("+WIND: 5,{id}", gate="wind_call"),),  # call created [F]
+            "alerting": (UrcRule("+WIND: 2", gate="wind_alert"),),  # remote party ringing [F]
+            "ended": (UrcRule("+WIND: 6,{id}", gate="wind_release"),),  # call released [F]
+        }
+    ),
+    # remote hangup and reject: NO CARRIER, then +WIND: 6,1 [F]
+    end_finals=_frozen({**_V250_FINALS, "rejected": "NO CARRIER", "remote_hangup": "NO CARRIER"}),
+    end_final_first=True,  # [F]
+    hangup=_frozen({"H": HangupRule(), "+CHUP": HangupRule()}),  # [I]
+    cvhu_default=None,  # AT+CVHU=0 -> ERROR [F]
+    atd_blocks=True,  # ATD sends nothing; OK when answered [F]
+    answer_final="OK",  # [F]
+    abort_final="NO CARRIER",  # [V][I] "attempt aborted" result of D
+    cpin_read_final="",  # +CPIN: READY / +CPIN: SIM PIN without OK [F]
+    cfun1_busy=2,  # after AT+CFUN=1 the next two commands get +CME ERROR: 515 [F]
+    sms_index_base=1,  # [I]
+    sms_storages=("SM", "BM", "SR"),
+    sms_default_storage="SM",
+    sms_capacity=50,  # AT+CPMS="SM","SM" -> +CPMS: 14,50,14,50 [F]
+    cmgr_alpha="",  # no +CMGR capture for this family: 27.005 form [I]
+    cpms_mem_lists=(("SM", "BM", "SR"), ("SM",)),  # +CPMS: (("SM","BM","SR"),("SM")) [F]
+    cpms_error="ERROR",  # AT+CPMS="SM","SM","SR" -> ERROR [F]
+    extra_commands=frozenset({"+WIND"}),
+    usb=False,  # "old Wavecom serial modems" [F]
+)
+
+_ZTE_CALLS = dict(
+    call_urcs=_frozen({}),  # no call-progress URCs before the answer [F]
+    atd_blocks=True,  # ATD sends nothing until CONNECT [F]
+    answer_final="CONNECT",  # [F]
+    abort_final="NO CARRIER",  # [V][I]
+    hangup=_frozen({"H": HangupRule(), "+CHUP": HangupRule()}),  # [I]
+    cvhu_default=0,  # [I]
+    cvhu_set_line="+CVHU: (0-1)",  # AT+CVHU=0 -> +CVHU: (0-1), OK [F]
+    sms_index_base=1,  # [I]
+    sms_storages=("ME", "MT", "SM", "SR"),  # AT+CPMS=? lists these three times [F]
+    sms_default_storage="SM",  # [I]
+    sms_capacity=50,  # [I]
+    cmgr_alpha="",
+    extra_commands=frozenset({"+ZPAS"}),  # AT+ZPAS? -> +BEARTYPE: "UMTS","CS_PS" [F]
+    usb=True,
+)
+
+ZTE = Profile(
+    name="zte",
+    manufacturer="ZTE INCORPORATED",  # [F]
+    model="K3565-Z",  # [F]
+    revision="BD_P673A2V1.0.0B09",  # [F]
+    cgmr_format="{revision}",  # [F]
+    ati_lines=("{manufacturer}", "{model}", "Revision: {revision}"),  # [I]
+    imei="357000000000001",  # [I] anonymised in the capture
+    imsi="460001234567002",  # [I]
+    operator="CHINA MOBILE",  # [I]
+    act=2,  # UMTS ("+BEARTYPE: "UMTS"") [I]
+    # remote hangup: HANGUP: <id>; a rejected call ends the ATD with OK [F]
+    end_finals=_frozen({**_V250_FINALS, "rejected": "OK", "remote_hangup": "HANGUP: {id}"}),
+    cfun_read="+CFUN: (0-1,4-7),(0-1)",  # the K3565-Z's AT+CFUN? answer [F]
+    cmgr_stat=False,  # +CMGR: ,,27 captured from a ZTE modem [T]
+    **_ZTE_CALLS,
+)
+
+QUALCOMM = Profile(
+    name="qualcomm",
+    manufacturer="QUALCOMM INCORPORATED",  # [F]
+    model="M6280",  # [F]
+    revision="M6280_V1.0.0 M6280_V1.0.0 1 [Sep 4 2008 12:00:00]",  # [F]
+    cgmr_format="{revision}",
+    ati_lines=("{manufacturer}", "{model}", "Revision: {revision}"),  # [I]
+    imei="357000000000002",  # [I]
+    imsi="460001234567003",  # [I]
+    operator="CHINA MOBILE",  # [I]
+    act=2,  # [I]
+    # unlike the K3565-Z, a reject is reported like a remote hangup: HANGUP: <id> [F]
+    end_finals=_frozen({**_V250_FINALS, "rejected": "HANGUP: {id}", "remote_hangup": "HANGUP: {id}"}),
+    cmgr_stat=False,  # [T][I] the status-less +CMGR was captured from "a ZTE modem"; the M6280 is ZTE-built
+    **_ZTE_CALLS,
+)
+
 PROFILES: Mapping[str, Profile] = MappingProxyType(
-    {p.name: p for p in (GENERIC, SIM800, EC25, SIM7600, HUAWEI)}
+    {p.name: p for p in (GENERIC, SIM800, EC25, SIM7600, HUAWEI, WAVECOM, ZTE, QUALCOMM)}
 )
 
 

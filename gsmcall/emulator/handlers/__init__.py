@@ -23,6 +23,7 @@ VENDOR_COMMANDS = frozenset({
     "^DSCI", "+QINDCFG", "+QTONEDET", "+QHUP", "+QCFG",
     "+CDTAM", "+CRESET", "+AUTOCSQ", "+CNSMOD",
     "^CURC", "^DDSETEX", "^CVOICE", "^SYSINFO", "^DDTMFCFG", "^CSNR", "^U2DIAG",
+    "+WIND", "+ZPAS",
 })
 # commands that need an unlocked SIM (27.007: +CME ERROR: 11 while the PIN is pending)
 NEEDS_SIM = frozenset({"+CIMI", "+CMGF", "+CPMS", "+CNMI", "+CMGR", "+CMGL", "+CMGD", "+CMGS",

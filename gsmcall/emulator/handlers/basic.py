@@ -90,6 +90,8 @@ def cgmm(ctx: ModemContext, req: Request) -> Reply:
 
 @handles("+CGMR", "+GMR")
 def cgmr(ctx: ModemContext, req: Request) -> Reply:
+    if ctx.profile.cgmr_format is None:
+        return [], ctx.profile.unknown_error
     return ([ctx.profile.cgmr_format.format(**_ident(ctx.profile))] if req.op in ("exec", "set") else []), "OK"
 
 
@@ -126,7 +128,7 @@ def cpin(ctx: ModemContext, req: Request) -> Reply:
     if not ctx.sim_inserted:
         return [], ctx.cme(10)
     if req.op == "read":
-        return [f"+CPIN: {ctx.cpin_state}"], "OK"
+        return [f"+CPIN: {ctx.cpin_state}"], ctx.profile.cpin_read_final
     if req.op != "set":
         return [], "OK"
     ctx.pin_attempts += 1
@@ -152,6 +154,11 @@ def cfun(ctx: ModemContext, req: Request) -> Reply:
             ctx.later(0.05, ctx.reset, "AT+CFUN=1,1")
         else:
             ctx.settings.cfun = fun
+            if fun == 1 and ctx.profile.cfun1_busy:
+                ctx.busy_replies = ctx.profile.cfun1_busy
+                ctx.event(f"AT+CFUN=1: busy for the next {ctx.busy_replies} commands")
+    if req.op == "read" and ctx.profile.cfun_read:
+        return [ctx.profile.cfun_read], "OK"
     return query(req, f"+CFUN: {ctx.settings.cfun}", "+CFUN: (0,1,4),(0-1)")
 
 

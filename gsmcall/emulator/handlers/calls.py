@@ -54,6 +54,9 @@ def dial(ctx: ModemContext, rest: str) -> Reply:
     ctx.active_calls.append(call)
     ctx.call_records.append(call.record)
     call.start()
+    if call.blocking:  # no result code yet: the answer or the end supplies it (or an abort)
+        ctx.event(f"ATD{number}; blocks until the call is answered or ends")
+        return None
     return [], "OK"
 
 
@@ -93,6 +96,8 @@ def cvhu(ctx: ModemContext, req: Request) -> Reply:
         return [], ctx.profile.unknown_error
     if req.op == "set":
         ctx.settings.cvhu = to_int(req.args[0])
+        if ctx.profile.cvhu_set_line:
+            return [ctx.profile.cvhu_set_line], "OK"
     return query(req, f"+CVHU: {ctx.settings.cvhu}", "+CVHU: (0-1)")
 
 
@@ -124,6 +129,6 @@ def colp(ctx: ModemContext, req: Request) -> Reply:
         return [f"+COLP: {ctx.settings.colp},1"], "OK"
     if req.op == "set":
         ctx.settings.colp = to_int(req.args[0])
-        if ctx.settings.colp:
+        if ctx.settings.colp and not ctx.profile.atd_blocks:
             ctx.event("AT+COLP=1: blocking ATD is not emulated; ATD still answers OK at once")
     return [], "OK"

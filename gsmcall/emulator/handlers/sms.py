@@ -48,6 +48,8 @@ def cpms(ctx: ModemContext, req: Request) -> Reply:
     pre = ctx.profile.cpms_prefix
     names = ctx.profile.sms_storages
     u, c = ctx.store.used, ctx.store.capacity
+    if ctx.profile.cpms_mem_lists:
+        return _cpms_short(ctx, req, ctx.profile.cpms_mem_lists)
     if req.op == "test":
         lst = ",".join(f'"{n}"' for n in names)
         return [f"{pre}({lst}),({lst}),({lst})"], "OK"
@@ -61,6 +63,35 @@ def cpms(ctx: ModemContext, req: Request) -> Reply:
     for i, m in enumerate(wanted):
         ctx.settings.mems[i] = m
     return [pre + f"{u},{c},{u},{c},{u},{c}"], "OK"
+
+
+def _cpms_short(ctx: ModemContext, req: Request, lists: tuple[tuple[str, ...], ...]) -> Reply:
+    """AT+CPMS on modems with fewer than three memories (Wavecom: ``<mem1>,<mem2>`` only).
+
+    Captured: ``+CPMS: (("SM","BM","SR"),("SM"))`` for the test form, ``+CPMS: 14,50,14,50``
+    for a two-memory set, ERROR for a three-memory one.  The read form is [I].
+    """
+    p = ctx.profile
+    pre = p.cpms_prefix
+    u, c = ctx.store.used, ctx.store.capacity
+    if req.op == "test":
+        return [pre + "(" + ",".join("(" + ",".join(f'"{m}"' for m in lst) + ")" for lst in lists) + ")"], "OK"
+    if req.op == "read":
+        return [pre + ",".join(f'"{m}",{u},{c}' for m in ctx.settings.mems[:len(lists)])], "OK"  # [I]
+    if req.op != "set":
+        return [], "OK"
+    wanted = [a.upper() for a in req.args]
+    refuse = p.cpms_error or ctx.cms(302)
+    if not wanted or len(wanted) > len(lists) or not wanted[0]:
+        ctx.event(f"AT+CPMS with {len(wanted)} memories refused: this modem takes at most {len(lists)}")
+        return [], refuse
+    for i, m in enumerate(wanted):
+        if m and m not in lists[i]:
+            return [], refuse
+    for i, m in enumerate(wanted):
+        if m:
+            ctx.settings.mems[i] = m
+    return [pre + ",".join(f"{u},{c}" for _ in lists)], "OK"
 
 
 @handles("+CNMI")
@@ -96,7 +127,8 @@ def cmgr(ctx: ModemContext, req: Request) -> Reply:
     if slot is None:
         return [], "OK" if ctx.profile.cmgr_empty_ok else ctx.cms(321)
     if ctx.settings.cmgf == 0:
-        lines = [f"+CMGR: {slot.stat},{ctx.profile.cmgr_alpha},{slot.length}", slot.pdu]
+        stat = slot.stat if ctx.profile.cmgr_stat else ""  # ZTE: "+CMGR: ,,27" [T]
+        lines = [f"+CMGR: {stat},{ctx.profile.cmgr_alpha},{slot.length}", slot.pdu]
     else:
         sender, scts, body = _text_fields(ctx, slot.pdu)
         lines = [f'+CMGR: "{STAT_NAMES[slot.stat]}","{sender}","","{scts}"', body]

@@ -63,3 +63,23 @@ def sysinfo(ctx: ModemContext, req: Request) -> Reply:
 @handles("^CSNR")
 def csnr(ctx: ModemContext, req: Request) -> Reply:
     return ["^CSNR:-83,-7"], "OK"
+
+
+@handles("+WIND")
+def wind(ctx: ModemContext, req: Request) -> Reply:
+    """Wavecom indication mask: AT+WIND=50 turns on +WIND: 2 / 5,<id> / 6,<id> [F]."""
+    if req.op == "set":
+        n = to_int(req.args[0])
+        if not 0 <= n <= 0xFFFF:
+            return [], ctx.cme(3)  # [I]
+        ctx.settings.wind = n
+        return [], "OK"
+    return query(req, f"+WIND: {ctx.settings.wind}", "+WIND: (0-65535)")  # test form [I]
+
+
+@handles("+ZPAS")
+def zpas(ctx: ModemContext, req: Request) -> Reply:
+    """ZTE bearer query; python-gsmmodem uses it to recognise ZTE call updates [F]."""
+    if req.op == "test":
+        return [], "OK"  # [I]
+    return ['+BEARTYPE: "UMTS","CS_PS"'], "OK"
