@@ -2,22 +2,46 @@
 
 Everything the endpoint can get wrong becomes an EndpointError with a one-line reason, so the
 daemon can log it, back off and try again; nothing it sends is ever mistaken for an alert.
+
+The poll and the callback run on the loop that owns the modem, so an endpoint must not be able
+to hold it: ``alerts.timeout`` bounds each whole request (connect, status line, headers, body),
+not each socket read as requests' own timeout does, and a reply is read only up to
+``MAX_REPLY_BYTES``.  A slow, endless or absurd reply is one more EndpointError.
 """
 
 from __future__ import annotations
 
+import codecs
+import http.client
+import json
+import logging
+import socket
+import threading
+import time
+from contextvars import ContextVar, Token
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
+import urllib3
+import urllib3.connection
 import urllib3.exceptions
+from requests.adapters import HTTPAdapter
 
 from gsmcall import __version__
 from gsmcall.config import AlertSettings
 from gsmcall.dialstring import is_diallable
 from gsmcall.intake.alert import Alert
 
+log = logging.getLogger(__name__)
+
 _SNIPPET = 80
+MAX_REPLY_BYTES = 1024 * 1024  # a poll reply is a few hundred bytes; anything near this is not one
+_CHUNK = 64 * 1024
+_ERROR_PEEK = 4096  # enough of an error page for the log line's snippet
+_MAX_INT_DIGITS = 4300  # Python 3.11's own limit for int(str); 3.10 has none and is quadratic
+# The exceptions a request can end with; EndpointError is raised for each of them.
+_TRANSPORT_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
 
 
 class EndpointError(Exception):
@@ -44,6 +68,11 @@ def _root_cause(exc: BaseException) -> BaseException:
     return exc
 
 
+def _describe(exc: BaseException) -> str:
+    cause = _root_cause(exc)
+    return f"{type(cause).__name__}: {_one_line(str(cause), 200)}"
+
+
 def _display_url(url: str) -> str:
     """The URL without user:password, which must not reach the log."""
     parts = urlsplit(url)
@@ -57,6 +86,39 @@ def with_query(url: str, params: dict[str, str]) -> str:
     parts = urlsplit(url)
     kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
     return urlunsplit(parts._replace(query=urlencode(kept + list(params.items()))))
+
+
+def _bounded_int(digits: str) -> int:
+    """json's int parser with a length limit, so a megabyte of digits is refused at once."""
+    if len(digits) > _MAX_INT_DIGITS:
+        raise ValueError(f"a number of {len(digits)} digits")
+    return int(digits)
+
+
+def decode_json(data: bytes, encoding: str | None) -> Any:
+    """The JSON document in ``data``; ValueError with a one-line reason for anything Python
+    cannot decode, whatever the decoder raised (nesting deeper than the stack, digits without
+    end, bytes that are not the declared charset)."""
+    try:
+        if encoding is None or codecs.lookup(encoding).name == "utf-8":
+            return json.loads(data, parse_int=_bounded_int)  # bytes: json finds UTF-8/16/32 itself
+        return json.loads(data.decode(encoding), parse_int=_bounded_int)
+    except RecursionError:
+        raise ValueError("nested too deeply to decode") from None
+    except MemoryError:
+        raise ValueError("too large to decode") from None
+    except LookupError:
+        raise ValueError(f"unknown charset {_one_line(repr(encoding))}") from None
+    except ValueError as exc:  # also UnicodeDecodeError
+        raise ValueError(_one_line(str(exc), 200)) from None
+
+
+def _text(data: bytes, encoding: str | None) -> str:
+    """``data`` as text for a log snippet: never fails, whatever the charset claims."""
+    try:
+        return data.decode(encoding or "utf-8", errors="replace")
+    except LookupError:
+        return data.decode("utf-8", errors="replace")
 
 
 def _phone(index: int, value: Any) -> str:
@@ -87,6 +149,155 @@ def parse_alert(document: Any) -> Alert | None:
     return Alert(key=mid, numbers=tuple(_phone(i, p) for i, p in enumerate(phones)))
 
 
+def _socket_of(connection: Any) -> socket.socket | None:
+    sock = getattr(connection, "sock", None)
+    if not isinstance(sock, socket.socket):
+        sock = getattr(sock, "socket", None)  # TLS through a TLS proxy wraps the socket once more
+    return sock if isinstance(sock, socket.socket) else None
+
+
+def _shut_down(sock: socket.socket) -> None:
+    """End any blocked read or write on ``sock`` at once (it reads EOF).
+
+    The plain socket's shutdown is used even under TLS: SSLSocket.shutdown() would also drop
+    the TLS state that the thread blocked in a read is still using."""
+    try:
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed: nothing left to interrupt
+
+
+class _Deadline:
+    """The end of one request's time, enforced from a timer thread.
+
+    requests' timeout bounds each socket operation, so a server sending a byte a second holds
+    a request for ever; checking the clock between reads does not help either, since one read
+    waits until its buffer is full.  When the time is up the timer shuts down the socket in use
+    (the connections report themselves, see ``_WatchedConnection``), which ends the request
+    wherever it is, and leaves no thread behind.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._ends = time.monotonic() + seconds
+        self._lock = threading.Lock()
+        # Sockets, not connections: http.client lets go of a connection's socket when the body
+        # is to be read until close (HTTP/1.0), and the body is then read from it all the same.
+        self._sockets: list[socket.socket] = []
+        self._fired = False
+        self._done = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.name = "endpoint-deadline"
+        self._timer.daemon = True
+        self._token: Token[_Deadline | None] | None = None
+
+    @property
+    def expired(self) -> bool:
+        return self._fired or time.monotonic() >= self._ends
+
+    def watch(self, connection: Any) -> None:
+        """Called by a connection before each request and after connecting (its socket is new)."""
+        sock = _socket_of(connection)
+        with self._lock:
+            if sock is not None and sock not in self._sockets:
+                self._sockets.append(sock)
+                if self._fired:
+                    _shut_down(sock)  # it connected just as the time ran out
+
+    def _expire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self._fired = True
+            for sock in self._sockets:
+                _shut_down(sock)
+        log.debug("endpoint request over its %gs: connection shut down", self.seconds)
+
+    def __enter__(self) -> _Deadline:
+        self._token = _ACTIVE_DEADLINE.set(self)
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        with self._lock:
+            self._done = True
+        self._timer.cancel()
+        if self._token is not None:
+            _ACTIVE_DEADLINE.reset(self._token)
+
+
+# The deadline of the request this thread is making: how a connection deep inside urllib3
+# finds the deadline it must report to, without a parameter through requests' layers.
+_ACTIVE_DEADLINE: ContextVar[_Deadline | None] = ContextVar("gsmcall_endpoint_deadline", default=None)
+
+
+def _report_to_deadline(connection: Any) -> None:
+    deadline = _ACTIVE_DEADLINE.get()
+    if deadline is not None:
+        deadline.watch(connection)
+
+
+class _WatchedConnection:
+    """Mixin for urllib3's connections: each request, and each new socket, reports to the
+    active deadline, so a reused keep-alive connection is covered as well as a new one."""
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        _report_to_deadline(self)
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        _report_to_deadline(self)
+        return super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+class _WatchedHTTPConnection(_WatchedConnection, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_WatchedConnection, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _WatchedHTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_WATCHED_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+
+class _DeadlineAdapter(HTTPAdapter):
+    """requests' adapter with connections a deadline can shut down (direct or via a proxy)."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(_WATCHED_POOLS)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if not proxy.lower().startswith("socks"):  # SOCKS has pools of its own; the clock check remains
+            manager.pool_classes_by_scheme = dict(_WATCHED_POOLS)
+        return manager
+
+
+def _read(response: requests.Response, deadline: _Deadline, limit: int) -> tuple[bytes, bool]:
+    """The body up to ``limit`` bytes, and whether there was more; it stops reading there,
+    and early when the deadline has passed (the caller checks ``deadline.expired``)."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            return b"".join(chunks), True
+        chunks.append(chunk)
+        if deadline.expired:
+            break
+    return b"".join(chunks), False
+
+
 class AlertClient:
     """Polls the endpoint for alerts and posts each alert's result back to it."""
 
@@ -94,53 +305,91 @@ class AlertClient:
         self._settings = settings
         self._session = session or requests.Session()
         self._session.headers["User-Agent"] = f"gsmcall/{__version__}"  # tells the server's log who polls
+        adapter = _DeadlineAdapter()  # without it alerts.timeout would bound each read, not the request
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
         self._shown_url = _display_url(settings.url)
 
     def close(self) -> None:
         self._session.close()
 
-    def _request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+    def _request(self, method: str, url: str, *, read_body: bool, **kwargs: Any) -> tuple[bytes, str | None]:
+        """One request within ``alerts.timeout`` from start to end: a 2xx reply's body (read up to
+        MAX_REPLY_BYTES, only when ``read_body``) and its charset; any other status is an error."""
         what = f"{method} {self._shown_url}"
+        timeout = self._settings.timeout
+        with _Deadline(timeout) as deadline:
+            try:
+                response = self._session.request(
+                    method,
+                    url,
+                    headers=dict(self._settings.headers),
+                    timeout=timeout,
+                    verify=self._settings.verify_tls,
+                    stream=True,
+                    **kwargs,
+                )
+            except _TRANSPORT_ERRORS as exc:
+                if isinstance(exc, requests.Timeout) or deadline.expired:
+                    raise EndpointError(f"{what}: no answer within {timeout:g}s") from None
+                raise EndpointError(f"{what}: {_describe(exc)}") from None
+            with response:
+                if not 200 <= response.status_code < 300:
+                    raise self._status_error(what, response, deadline)
+                if not read_body:
+                    return b"", response.encoding  # any 2xx counts, whatever its body
+                return self._read_reply(what, response, deadline)
+
+    def _read_reply(self, what: str, response: requests.Response, deadline: _Deadline) -> tuple[bytes, str | None]:
+        limit = f"the {MAX_REPLY_BYTES // 1024 // 1024} MiB limit"
+        declared = response.headers.get("Content-Length", "").strip()
+        if declared.isdigit() and int(declared) > MAX_REPLY_BYTES:
+            raise EndpointError(f"{what}: reply of {int(declared)} bytes is over {limit}; not read")
         try:
-            response = self._session.request(
-                method,
-                url,
-                headers=dict(self._settings.headers),
-                timeout=self._settings.timeout,
-                verify=self._settings.verify_tls,
-                **kwargs,
-            )
-        except requests.Timeout:
-            raise EndpointError(f"{what}: no answer within {self._settings.timeout:g}s") from None
-        except requests.RequestException as exc:
-            cause = _root_cause(exc)
-            raise EndpointError(f"{what}: {type(cause).__name__}: {_one_line(str(cause), 200)}") from None
-        if not 200 <= response.status_code < 300:
-            status = f"HTTP {response.status_code} {response.reason or ''}".rstrip()
-            body = _one_line(response.text)
-            raise EndpointError(f"{what}: {status}: {body}" if body else f"{what}: {status}")
-        return response
+            body, more = _read(response, deadline, MAX_REPLY_BYTES)
+        except _TRANSPORT_ERRORS as exc:
+            if not deadline.expired:
+                raise EndpointError(f"{what}: reply broken off: {_describe(exc)}") from None
+            body, more = b"", False
+        if more:
+            raise EndpointError(f"{what}: reply is over {limit}; not read further")
+        if deadline.expired:
+            raise EndpointError(f"{what}: no complete answer within {self._settings.timeout:g}s")
+        return body, response.encoding
+
+    @staticmethod
+    def _status_error(what: str, response: requests.Response, deadline: _Deadline) -> EndpointError:
+        status = f"HTTP {response.status_code} {response.reason or ''}".rstrip()
+        try:
+            peek, _ = _read(response, deadline, _ERROR_PEEK)  # the status is the news; a glimpse will do
+        except _TRANSPORT_ERRORS:
+            peek = b""
+        body = _one_line(_text(peek, response.encoding))
+        return EndpointError(f"{what}: {status}: {body}" if body else f"{what}: {status}")
 
     def poll(self) -> Alert | None:
         """Ask for the next alert; None when the endpoint says there is nothing to call."""
-        response = self._request("GET", self._settings.url)
+        body, encoding = self._request("GET", self._settings.url, read_body=True)
         try:
-            document = response.json()
-        except ValueError:
-            raise EndpointError(
-                f"GET {self._shown_url}: reply is not JSON: {_one_line(response.text) or '(empty)'}"
-            ) from None
+            document = decode_json(body, encoding)
+        except ValueError as exc:
+            snippet = _one_line(_text(body, encoding)) or "(empty)"
+            raise EndpointError(f"GET {self._shown_url}: reply is not JSON ({exc}): {snippet}") from None
         try:
             return parse_alert(document)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: repr() of a value nested deep
             raise EndpointError(f"GET {self._shown_url}: unusable reply: {exc}") from None
 
     def post_result(self, mid: str, resp: str | None, attempts: list[dict]) -> None:
         """Report an alert's outcome: who answered (``resp``), or nobody (None).
 
         Redirects are not followed: requests would turn a redirected POST into a GET, and a
-        callback that silently became a poll would count as delivered.
+        callback that silently became a poll would count as delivered.  The reply's body is not
+        read: the status says it was delivered, and an endless body must not turn a delivered
+        callback into a failed one that would be posted again.
         """
         params = {"mid": mid} if resp is None else {"mid": mid, "resp": resp}
         body = {"mid": mid, "resp": resp, "attempts": attempts}
-        self._request("POST", with_query(self._settings.url, params), json=body, allow_redirects=False)
+        self._request(
+            "POST", with_query(self._settings.url, params), read_body=False, json=body, allow_redirects=False
+        )

@@ -9,6 +9,9 @@ Without a script it behaves like the seed's server: GET returns the oldest queue
         ...  # point gsmcall at server.url
         post = server.wait_for_post(timeout=10)
         assert post.params == {"mid": "m1", "resp": "18712345678"}
+
+A hostile endpoint: a ``Trickle`` or ``Endless`` body in a script (or for every GET, with
+``misbehave`` until ``behave``) is written by hand, a byte at a time or without end.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import json
 import logging
 import threading
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Union
 from urllib.parse import parse_qs, urlsplit
@@ -28,9 +31,64 @@ ALERT_PATH = "/alert/phone"
 NO_ALERT = {"code": 1, "msg": "无告警"}
 POST_OK = {"code": 0}
 
-# A reply body: dict/list are sent as JSON, str as UTF-8 text, bytes as they are.
-Body = Union[dict, list, str, bytes]
+
+class RawReply:
+    """A reply the handler writes by hand, status line and all: an endpoint broken at the HTTP
+    level rather than in what it says."""
+
+    def write(self, wfile: Any, status: int, closing: threading.Event) -> None:
+        raise NotImplementedError
+
+
+# A reply body: dict/list are sent as JSON, str as UTF-8 text, bytes as they are; a RawReply
+# writes itself.
+Body = Union[dict, list, str, bytes, RawReply]
 Reply = tuple[int, Body]
+
+
+def _head(status: int, content_type: str, length: int | None) -> bytes:
+    reason = BaseHTTPRequestHandler.responses.get(status, ("",))[0]
+    lines = [f"HTTP/1.0 {status} {reason}", f"Content-Type: {content_type}"]
+    lines += [f"Content-Length: {length}"] if length is not None else []
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
+
+
+@dataclass
+class Trickle(RawReply):
+    """A complete, valid reply sent one byte per ``interval`` seconds: from the status line
+    on, or (``headers=False``) after headers sent at once.  Every read the client makes gets
+    a byte in time, so only a limit on the whole request ends it."""
+
+    body: Body = field(default_factory=lambda: dict(NO_ALERT))
+    interval: float = 0.2
+    headers: bool = True
+
+    def write(self, wfile: Any, status: int, closing: threading.Event) -> None:
+        payload, content_type = _encode(self.body)
+        head = _head(status, content_type, len(payload))
+        slow = head + payload if self.headers else payload
+        if not self.headers:
+            wfile.write(head)
+        for i in range(len(slow)):
+            if closing.wait(self.interval):  # the server is closing: stop at once
+                return
+            wfile.write(slow[i : i + 1])
+
+
+@dataclass
+class Endless(RawReply):
+    """A body that never ends (JSON whitespace, as fast as the client reads), optionally under
+    a ``declared_length`` header; ``sent`` counts the bytes written so far."""
+
+    declared_length: int | None = None
+    chunk: bytes = b" " * 65536
+    sent: int = 0
+
+    def write(self, wfile: Any, status: int, closing: threading.Event) -> None:
+        wfile.write(_head(status, "application/json", self.declared_length))
+        while not closing.is_set():  # until the client hangs up (BrokenPipe) or the server closes
+            wfile.write(self.chunk)
+            self.sent += len(self.chunk)
 
 
 @dataclass(frozen=True)
@@ -56,6 +114,8 @@ class RecordedRequest:
 
 
 def _encode(body: Body) -> tuple[bytes, str]:
+    if isinstance(body, RawReply):
+        raise TypeError("a RawReply writes itself")
     if isinstance(body, bytes):
         return body, "application/octet-stream"
     if isinstance(body, str):
@@ -83,6 +143,8 @@ class EndpointServer:
         self._post_script: deque[Reply] = deque()
         self._running = threading.Event()
         self._running.set()  # cleared by stall(): handlers then wait before replying
+        self._closing = threading.Event()  # ends the replies that would go on (Trickle, Endless)
+        self._misbehaving: Reply | None = None
         self._closed = False
         self._httpd = _QuietServer(("127.0.0.1", 0), self._handler_class())
         # A short poll interval: shutdown() waits for the loop to notice, 0.5 s by default.
@@ -105,6 +167,7 @@ class EndpointServer:
         if self._closed:
             return
         self._closed = True
+        self._closing.set()
         self._running.set()  # let stalled handlers finish
         self._httpd.shutdown()
         self._httpd.server_close()
@@ -145,6 +208,17 @@ class EndpointServer:
     def release(self) -> None:
         self._running.set()
 
+    def misbehave(self, body: Body, status: int = 200) -> None:
+        """Answer every GET (after any scripted ones) with this until behave(): e.g. a Trickle,
+        an Endless, or bytes that are no usable JSON.  POSTs are answered as before."""
+        with self._cond:
+            self._misbehaving = (status, body)
+
+    def behave(self) -> None:
+        """Back to answering GETs like the seed's server."""
+        with self._cond:
+            self._misbehaving = None
+
     # --- observation ---------------------------------------------------------------------------
 
     @property
@@ -184,6 +258,8 @@ class EndpointServer:
         with self._cond:
             if self._get_script:
                 return self._get_script.popleft()
+            if self._misbehaving is not None:
+                return self._misbehaving
             return (200, dict(self._alerts[0])) if self._alerts else (200, NO_ALERT)
 
     def _reply_post(self, params: dict[str, str]) -> Reply:
@@ -217,6 +293,9 @@ class EndpointServer:
                     status, body = server._reply_post(request.params)
                 else:
                     status, body = 405, {"code": 405, "msg": "method not allowed"}
+                if isinstance(body, RawReply):
+                    body.write(self.wfile, status, server._closing)
+                    return
                 payload, content_type = _encode(body)
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)

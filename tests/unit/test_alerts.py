@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import socket
 import time
+import tracemalloc
 from collections.abc import Iterator
 
 import pytest
 
 from gsmcall.intake.alert import Alert
-from gsmcall.intake.endpoint import AlertClient, EndpointError, parse_alert, with_query
+from gsmcall.intake.endpoint import MAX_REPLY_BYTES, AlertClient, EndpointError, parse_alert, with_query
 from gsmcall.backoff import Backoff, HealthLog, format_duration
 from gsmcall.config import AlertSettings
-from tests.support.http_endpoint import EndpointServer
+from tests.support.http_endpoint import Endless, EndpointServer, Trickle
 
 
 @pytest.fixture
@@ -201,6 +203,114 @@ def test_callback_connection_refused() -> None:
         client = client_for(f"http://127.0.0.1:{unused.getsockname()[1]}/alert/phone")
         with pytest.raises(EndpointError, match="refused"):
             client.post_result("m", "1", [])
+
+
+# --- a slow or hostile endpoint: bounded in time and memory, always an EndpointError ---------------
+
+
+def timed_poll_error(client: AlertClient) -> tuple[str, float]:
+    started = time.monotonic()
+    message = poll_error(client)
+    return message, time.monotonic() - started
+
+
+def peak_memory_of_poll_error(client: AlertClient) -> tuple[str, int]:
+    """The poll's error and the most memory Python held meanwhile (all threads)."""
+    tracemalloc.start()
+    try:
+        message = poll_error(client)
+        return message, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("headers", [True, False], ids=["from-status-line", "body-only"])
+def test_trickling_reply_fails_at_the_timeout_not_per_read(server: EndpointServer, headers: bool) -> None:
+    # A byte every 0.2 s: each read is answered in time, and the whole reply takes over 10 s.
+    server.script_get([(200, Trickle(interval=0.2, headers=headers))])
+    client = client_for(server.url, timeout=1)
+    message, elapsed = timed_poll_error(client)
+    assert "answer within 1s" in message
+    assert 0.9 < elapsed < 1.5
+    assert client.poll() is None  # the client (its connection pool) is fine afterwards
+
+
+def test_trickling_callback_fails_at_the_timeout(server: EndpointServer) -> None:
+    server.script_post([(200, Trickle(interval=0.2))])
+    client = client_for(server.url, timeout=1)
+    started = time.monotonic()
+    with pytest.raises(EndpointError, match="no answer within 1s"):
+        client.post_result("m", None, [])
+    assert time.monotonic() - started < 1.5
+
+
+def test_callback_answered_2xx_is_delivered_without_waiting_for_its_body(server: EndpointServer) -> None:
+    server.script_post([(200, Trickle(interval=0.2, headers=False))])
+    client = client_for(server.url, timeout=1)
+    started = time.monotonic()
+    client.post_result("m", None, [])  # the status says delivered; the body is not the news
+    assert time.monotonic() - started < 0.5
+
+
+def test_endless_body_is_refused_at_the_cap_without_growing_memory(server: EndpointServer) -> None:
+    endless = Endless()
+    server.script_get([(200, endless)])
+    message, peak = peak_memory_of_poll_error(client_for(server.url, timeout=5))
+    assert "over the 1 MiB limit" in message  # not a timeout: it stopped reading at the cap
+    assert peak < 3 * MAX_REPLY_BYTES
+
+
+def test_declared_length_over_the_cap_is_refused_unread(server: EndpointServer) -> None:
+    server.script_get([(200, Endless(declared_length=MAX_REPLY_BYTES + 1))])
+    message, peak = peak_memory_of_poll_error(client_for(server.url, timeout=5))
+    assert f"reply of {MAX_REPLY_BYTES + 1} bytes is over the 1 MiB limit" in message
+    assert peak < MAX_REPLY_BYTES // 4
+
+
+def padded_alert(size: int) -> bytes:
+    """A valid alert reply of exactly ``size`` bytes (JSON whitespace before its last brace)."""
+    document = json.dumps({"phone": ["18712345678"], "code": 0, "mid": "big"}).encode()
+    return document[:-1] + b" " * (size - len(document)) + b"}"
+
+
+@pytest.mark.parametrize("size", [MAX_REPLY_BYTES - 1, MAX_REPLY_BYTES])
+def test_reply_up_to_the_cap_is_read(server: EndpointServer, client: AlertClient, size: int) -> None:
+    server.script_get([(200, padded_alert(size))])
+    assert client.poll() == Alert("big", ("18712345678",))
+
+
+def test_reply_one_byte_over_the_cap_is_refused(server: EndpointServer, client: AlertClient) -> None:
+    server.script_get([(200, padded_alert(MAX_REPLY_BYTES + 1))])
+    assert "over the 1 MiB limit" in poll_error(client)
+
+
+@pytest.mark.parametrize(
+    ("body", "complaint"),
+    [
+        (b"[" * 100_000, "not JSON (nested too deeply"),
+        (b'{"code": ' * 100_000, "not JSON (nested too deeply"),
+        (b'{"code": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "not JSON (nested too deeply"),
+        (b'{"code": 1' + b"0" * 100_000 + b"}", "digits"),
+        (b'{"code": 1, "msg": "\xff\xfe"}', "not JSON"),
+    ],
+    ids=["open-brackets", "open-objects", "deep-value", "endless-digits", "not-utf-8"],
+)
+def test_json_python_cannot_decode_is_an_endpoint_error(
+    server: EndpointServer, client: AlertClient, body: bytes, complaint: str
+) -> None:
+    server.script_get([(200, body)])
+    message = poll_error(client)
+    assert complaint in message and len(message) < 500
+
+
+def test_value_nested_just_within_the_decoder_is_still_an_endpoint_error(
+    server: EndpointServer, client: AlertClient
+) -> None:
+    # Decodable (or nearly): either way too deep to repr() in the complaint about 'code'.
+    depth = 950
+    server.script_get([(200, b'{"code": ' + b"[" * depth + b"]" * depth + b"}")])
+    message = poll_error(client)
+    assert "unusable reply" in message or "nested too deeply" in message
 
 
 # --- the test server behaves like the seed's --------------------------------------------------------
