@@ -72,6 +72,7 @@ _CLCC = re.compile(r'^\+CLCC:\s*(\d{1,3}),\s*(\d),\s*(\d),\s*(\d),\s*(\d)(?:,\s*
 _DSCI = re.compile(r"^\^DSCI:\s*(\d{1,3}),\s*(\d),\s*(\d),\s*(\d),\s*([^,]{0,40}),\s*(\d{1,3})(?![\d])")
 _CCINFO = re.compile(r'^\+QIND:\s*"ccinfo",\s*(\d{1,3}),\s*(\d),\s*(-?\d{1,3}),\s*(\d),\s*(\d),\s*"?([^",]{0,40})"?')
 _HANGUP = re.compile(r"^HANGUP:\s*\d{1,3}$")
+_WIND = re.compile(r"^\+WIND:\s*(\d{1,2})(?:,\s*(\d{1,3}))?$")
 _VOICE_CALL = re.compile(r"^VOICE CALL\s*:\s*(BEGIN|END)\s*(?::\s*(\d{6}))?", re.IGNORECASE)
 _HUAWEI = re.compile(r"^\^(ORIG|CONF|CONN|CEND):\s*(\d{1,3})(?:,\s*(\d{0,7}))?(?:,\s*(\d{0,3}))?(?:,\s*(\d{0,3}))?(?![\d])")
 
@@ -127,6 +128,8 @@ def parse_call_urc(line: str) -> CallEvent | None:
         return CallEvent(Phase.ACTIVE, "moring", True)
     if line.startswith("+CDRIND:"):
         return CallEvent(Phase.ENDED, "cdrind")
+    if line.startswith("+WIND:"):
+        return _wind(line)
     if _HANGUP.match(line):
         return CallEvent(Phase.ENDED, "hangup")  # ZTE and Qualcomm sticks: the call ended
     if line == "CONNECT":
@@ -162,6 +165,18 @@ def _ccinfo(line: str) -> CallEvent | None:
     if phase is None:
         return None
     return CallEvent(phase, "ccinfo", direction == "0", number, call_id=int(idx))
+
+
+def _wind(line: str) -> CallEvent | None:
+    """Wavecom ``+WIND``: 5,<id> call created, 2 the far end rings, 6,<id> call released."""
+    match = _WIND.match(line)
+    if match is None:
+        return None
+    kind, call_id = match.groups()
+    cid = int(call_id) if call_id else None
+    phase = {"5": Phase.DIALING, "2": Phase.ALERTING, "6": Phase.ENDED}.get(kind)
+    return None if phase is None else CallEvent(phase, "wind", True if phase is not Phase.ENDED else None,
+                                                call_id=cid)
 
 
 def _voice_call(line: str) -> CallEvent | None:

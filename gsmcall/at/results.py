@@ -22,6 +22,7 @@ class ResultKind(enum.Enum):
     BUSY = "busy"
     NO_ANSWER = "no_answer"
     NO_DIALTONE = "no_dialtone"
+    HANGUP = "hangup"  # ZTE/Qualcomm "HANGUP: <id>": the call ended (also ATD's last word there)
     NOT_SUPPORTED = "not_supported"
 
 
@@ -52,12 +53,13 @@ _PATTERNS: tuple[tuple[re.Pattern[str], ResultKind], ...] = (
     (re.compile(r"^BUSY$"), ResultKind.BUSY),
     (re.compile(r"^NO ANSWER$"), ResultKind.NO_ANSWER),
     (re.compile(r"^NO DIAL ?TONE$"), ResultKind.NO_DIALTONE),
+    (re.compile(r"^HANGUP:\s*\d{1,3}$"), ResultKind.HANGUP),
     (re.compile(r"^COMMAND NOT SUPPORT$"), ResultKind.NOT_SUPPORTED),
 )
 
 # Results that also arrive unsolicited, when no command runs: the end of a call.
 CALL_END_KINDS = frozenset(
-    {ResultKind.NO_CARRIER, ResultKind.BUSY, ResultKind.NO_ANSWER, ResultKind.NO_DIALTONE}
+    {ResultKind.NO_CARRIER, ResultKind.BUSY, ResultKind.NO_ANSWER, ResultKind.NO_DIALTONE, ResultKind.HANGUP}
 )
 
 

@@ -24,8 +24,8 @@ URC_PATTERNS: tuple[str, ...] = (
     r"NORMAL POWER DOWN", r"UNDER-VOLTAGE", r"OVER-VOLTAGE",
     # Quectel EC25 / EG25
     r"\^DSCI:", r"\+QIND:", r"\+QUSIM:", r"\+QTONEDET:", r"\+QTTS:", r"\+QWTTS:",
-    # ZTE / Qualcomm USB sticks: the end of a call
-    r"HANGUP:",
+    # ZTE / Qualcomm USB sticks: the end of a call; Wavecom's general indications
+    r"HANGUP:", r"\+WIND:",
     # Huawei
     r"\^ORIG:", r"\^CONF:", r"\^CONN:", r"\^CEND:", r"\^RSSI:", r"\^BOOT:", r"\^MODE:",
     r"\^SRVST:", r"\^SIMST:", r"\^DSFLOWRPT:", r"\^SMMEMFULL:", r"\^DDTMF:", r"\^CSNR:",

@@ -37,13 +37,14 @@ def place_call(voice: Voice, events: EventQueue, number: str, timing: CallTiming
     started = time.monotonic()  # call events from before this are the previous call's
     voice.check_alive()  # a mute or restarted modem is found here, in seconds
     session = CallSession(number, timing, not voice.pushes, voice.spec.clcc_poll_interval, time.monotonic(),
-                          voice.spec.dial_blocks)
+                          voice.spec.dial_blocks, voice.spec.ok_is_answer)
     try:
         response = voice.dial(number, timing.ring_timeout, lambda: events.stopping)
     except CommandTimeout:
         voice.hang_up()
         confirm_idle(voice, events)
         raise ModemError(f"ATD{number}; got no answer from the modem") from None
+    _take_dial_progress(session, events, started)
     action = session.dialled(response.final, time.monotonic(), response.aborted)
     try:
         while not isinstance(action, (HangUp, Done)):
@@ -67,6 +68,18 @@ def place_call(voice: Voice, events: EventQueue, number: str, timing: CallTiming
         # "NO CARRIER" at once is what a modem off the network says to every number.
         raise ModemError(f"the modem is not registered on the network (ATD{number}; ended at once)")
     return attempt
+
+
+def _take_dial_progress(session: CallSession, events: EventQueue, started: float) -> None:
+    """Feed what the modem said while ATD ran (a Wavecom's +WIND: 2 "ringing") before ATD's
+    own result, so a blocking dial that ends in NO CARRIER is known to have rung."""
+    while (arrival := events.get(0)) is not None:
+        arrived, payload = arrival
+        event = parse_call_urc(payload) if isinstance(payload, str) and arrived >= started else None
+        if event is None:
+            events.set_aside(arrival)
+        else:
+            session.on_event(event, arrived)
 
 
 def _step(session: CallSession, action: Action, voice: Voice, events: EventQueue, started: float) -> Action:

@@ -66,9 +66,10 @@ Action = Wait | PollCalls | HangUp | Done | Fail
 
 class CallSession:
     def __init__(self, number: str, timing: CallTiming, polls: bool, poll_interval: float, now: float,
-                 dial_blocks: bool = False) -> None:
+                 dial_blocks: bool = False, ok_is_answer: bool = False) -> None:
         self.tracker = CallTracker(number, now, timing.ring_timeout)
         self._dial_blocks = dial_blocks
+        self._ok_is_answer = ok_is_answer
         self._hold = timing.hold
         self._polls = polls
         self._poll_interval = poll_interval
@@ -84,7 +85,7 @@ class CallSession:
         stop), so the call was rung out, whatever the modem answered to the abort."""
         if aborted:
             return self.hung_up(now)
-        self.tracker.on_dial_result(final, now, self._dial_blocks)
+        self.tracker.on_dial_result(final, now, self._dial_blocks, self._ok_is_answer)
         return self.next_action(now)
 
     def claims(self, event: CallEvent) -> bool:

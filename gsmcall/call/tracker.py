@@ -65,25 +65,29 @@ class CallTracker:
     _settle_until: float | None = None
 
     # --- inputs -------------------------------------------------------------------------
-    def on_dial_result(self, final: FinalResult, now: float, dial_blocks: bool = False) -> None:
+    def on_dial_result(self, final: FinalResult, now: float, dial_blocks: bool = False,
+                       ok_is_answer: bool = False) -> None:
         """The final result of ``ATD<n>;`` itself.
 
         ``CONNECT`` is an answer (ZTE); so is ``OK`` where ATD blocks until the answer
-        (Wavecom).  A ``NO CARRIER`` that took a while came from a call that rang: the
-        ATD blocked meanwhile, so there was no other word of it."""
-        if final.kind is ResultKind.CONNECT or (final.ok and dial_blocks):
+        (Wavecom).  Where ATD blocks, an ``OK`` that is no answer (ZTE), ``HANGUP: <id>``
+        (Qualcomm) or a ``NO CARRIER`` that took a while came from a call that rang and
+        ended: the ATD blocked meanwhile, so there was no other word of it."""
+        if final.kind is ResultKind.CONNECT or (final.ok and dial_blocks and ok_is_answer):
             self.answered_at = self.alerting_at = now
             self.result = CallResult.ANSWERED
             self.phase = CallPhase.CONNECTED
             return
-        if final.ok:
+        if final.ok and not dial_blocks:
             return
         self.detail = final.text
         self.ended_at = now
         self.result = _DIAL_RESULT.get(final.kind, CallResult.FAILED)
         self.phase = CallPhase.ENDED
-        if final.kind is ResultKind.NO_CARRIER and now - self.dialled_at >= RANG_AFTER:
-            self.alerting_at = self.dialled_at
+        rang = dial_blocks and final.kind in (ResultKind.OK, ResultKind.HANGUP)
+        long_dial = final.kind is ResultKind.NO_CARRIER and now - self.dialled_at >= RANG_AFTER
+        if rang or long_dial or (final.kind is ResultKind.NO_CARRIER and self.alerting_at is not None):
+            self.alerting_at = self.dialled_at if self.alerting_at is None else self.alerting_at
             self.phase = CallPhase.SETTLING
             self._end_causes = [EndCause.UNKNOWN]
             self._conclude()

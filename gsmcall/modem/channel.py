@@ -38,6 +38,9 @@ RESYNC_MAX = 2.0
 # (NO CARRIER or OK) is awaited this long.
 ABORT = b"\r"
 ABORT_GRACE = 3.0
+# V.250 5.6.1: characters within 125 ms of the command line's end may be ignored (a DTE's
+# trailing line feed), so an abort waits that long after the command was sent.
+ABORT_GUARD = 0.2
 
 
 class UrcSink(Protocol):
@@ -129,7 +132,8 @@ class AtChannel:
                 data = self._protocol.start(command)
             log.debug("AT> %s", text)
             self._write(ser, data)
-            deadline = time.monotonic() + command.timeout
+            sent_at = time.monotonic()
+            deadline = sent_at + command.timeout
             with self._done:
                 while self._response is None:
                     if self._lost.is_set():
@@ -137,6 +141,10 @@ class AtChannel:
                         raise ModemGone(f"{self.port} vanished during {text}")
                     remaining = deadline - time.monotonic()
                     if abort_when is not None and not aborted and (remaining <= 0 or abort_when()):
+                        early = sent_at + ABORT_GUARD - time.monotonic()
+                        if early > 0:  # a character this soon after the command line is ignored
+                            self._done.wait(early)
+                            continue
                         aborted = True
                         log.debug("AT> (abort %s)", text)
                         try:  # not _write: the state lock is held here; the reader notices a lost port

@@ -114,7 +114,7 @@ def test_connect_to_atd_is_an_answer():
 
 def test_ok_to_a_blocking_atd_is_an_answer_but_not_to_a_plain_one():
     blocking, plain = CallTracker("1", 0.0, 40.0), CallTracker("1", 0.0, 40.0)
-    blocking.on_dial_result(parse_final("OK"), 5.0, dial_blocks=True)
+    blocking.on_dial_result(parse_final("OK"), 5.0, dial_blocks=True, ok_is_answer=True)
     plain.on_dial_result(parse_final("OK"), 0.05)
     assert blocking.answered and blocking.attempt(6.0).answered_after == 5.0
     assert not plain.answered and not plain.ended

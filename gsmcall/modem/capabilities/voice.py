@@ -31,9 +31,12 @@ class VoiceSpec:
     pushes_call_state: bool = False
     call_state_commands: tuple[str, ...] = ()
     clcc_poll_interval: float = 0.5
-    # True when ATD returns only once the call is answered (OK or CONNECT) or has ended
-    # (Wavecom, ZTE and Qualcomm sticks); False when OK only means "dialling".
+    # True when ATD returns only once the call is answered or has ended (Wavecom, ZTE and
+    # Qualcomm sticks); False when OK only means "dialling".  CONNECT is always an answer;
+    # ``ok_is_answer`` says whether a blocking ATD's OK is one (Wavecom) or, like a ZTE's,
+    # the end of a call that rang and was declined.
     dial_blocks: bool = False
+    ok_is_answer: bool = False
 
 
 class Voice:

@@ -16,11 +16,16 @@ from gsmcall.modem.profiles.base import Profile
 from gsmcall.modem.profiles.ec25 import EC25
 from gsmcall.modem.profiles.generic import GENERIC
 from gsmcall.modem.profiles.huawei import HUAWEI
+from gsmcall.modem.profiles.qualcomm import QUALCOMM
 from gsmcall.modem.profiles.sim800 import SIM800
 from gsmcall.modem.profiles.sim7600 import SIM7600
+from gsmcall.modem.profiles.wavecom import WAVECOM
+from gsmcall.modem.profiles.zte import ZTE
 
 # The one list of profile names: config validation, the CLI and the tests read it here.
-PROFILES: dict[str, Profile] = {p.name: p for p in (SIM800, EC25, SIM7600, HUAWEI, GENERIC)}
+PROFILES: dict[str, Profile] = {
+    p.name: p for p in (SIM800, EC25, SIM7600, HUAWEI, WAVECOM, ZTE, QUALCOMM, GENERIC)
+}
 
 __all__ = ["PROFILES", "Profile", "identify"]
 
