@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,3 +53,17 @@ def sqlite_maker(state_dir: Path, clock: Clock) -> JournalMaker:
 
 # Keyed by the ids the make_journal fixture is parametrised with; a new implementation adds its own.
 MAKERS: dict[str, Callable[[Path, Clock], JournalMaker]] = {"sqlite": sqlite_maker}
+
+
+def attempt(number: str, result: str) -> dict:
+    """An attempt record as the escalation journals it."""
+    return {"number": number, "result": result, "alerting_after": 2.5, "answered_after": None, "duration": 40.0}
+
+
+def rows(path: Path, sql: str) -> list[tuple]:
+    """Read the file behind the journal's back, as an operator with the sqlite3 shell would."""
+    db = sqlite3.connect(path)
+    try:
+        return db.execute(sql).fetchall()
+    finally:
+        db.close()

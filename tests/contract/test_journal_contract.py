@@ -15,13 +15,9 @@ import pytest
 
 from gsmcall.store import AlertProgress, Journal
 from gsmcall.store.base import DAY
-from tests.contract.journals import Clock, JournalMaker
+from tests.contract.journals import Clock, JournalMaker, attempt
 
 PHONES = ("18712345678", "18812345678", "18712345678")
-
-
-def attempt(number: str, result: str) -> dict:
-    return {"number": number, "result": result, "alerting_after": 2.5, "answered_after": None, "duration": 40.0}
 
 
 def test_implements_the_whole_interface(journal: Journal) -> None:

@@ -12,16 +12,7 @@ from gsmcall.store import JournalError, SqliteJournal, open_journal, sqlite_sche
 from gsmcall.store.base import DAY
 from gsmcall.store.sqlite import DB_NAME
 from gsmcall.store.sqlite_schema import _SCHEMA_V1
-from tests.contract.journals import Clock
-
-
-def rows(path: Path, sql: str) -> list[tuple]:
-    """Read the file behind the journal's back, as an operator with the sqlite3 shell would."""
-    db = sqlite3.connect(path)
-    try:
-        return db.execute(sql).fetchall()
-    finally:
-        db.close()
+from tests.contract.journals import Clock, rows
 
 
 def test_open_journal_is_the_sqlite_file_in_the_state_dir(tmp_path: Path) -> None:

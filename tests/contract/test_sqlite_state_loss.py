@@ -22,9 +22,7 @@ import pytest
 
 from gsmcall.store import JournalError, SqliteJournal
 from gsmcall.store.sqlite import DB_NAME
-from tests.contract.journals import Clock
-from tests.contract.test_journal_contract import attempt
-from tests.contract.test_sqlite_journal import rows
+from tests.contract.journals import Clock, attempt, rows
 
 A, B = "18712345678", "18812345678"
 

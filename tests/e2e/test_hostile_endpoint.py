@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pytest
 
 from gsmcall.emulator import Callee
-from tests.e2e.test_faults import assert_no_crash, lines_with, only_post, wait_for_get_after, warning_lines
+from tests.support.wire import assert_no_crash, lines_with, only_post, wait_for_get_after, warning_lines
 from tests.support.daemon import dials
 from tests.support.http_endpoint import Body, Endless, Trickle
 

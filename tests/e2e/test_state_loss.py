@@ -13,7 +13,7 @@ from pathlib import Path
 
 from gsmcall.emulator import Callee
 from gsmcall.store import SqliteJournal
-from tests.e2e.test_faults import (
+from tests.support.wire import (
     assert_no_crash,
     attempt_results,
     event,
