@@ -96,10 +96,12 @@ class CallTracker:
         """True when ``event`` is about this call; learns the call id from its first event.
 
         An incoming or waiting call's events, and the late end of the previous call (an end
-        that comes before this call has named itself), belong to other calls and must never
-        decide this one's result."""
-        if event.outgoing is False:
+        that comes before this call has named itself, names another number, or says we hung
+        up when we have not), belong to other calls and must never decide this one's result."""
+        if event.outgoing is False or not same_number(event.number, self.number):
             return False
+        if event.phase is Phase.ENDED and event.cause is EndCause.LOCAL and self.phase is not CallPhase.ENDED:
+            return False  # "ended by this side" while we have not hung up: an earlier call's end
         if event.call_id is None:
             return True  # the line does not say which call: on one line, it can only be ours
         if self.call_id is None:
@@ -208,6 +210,18 @@ class CallTracker:
         else:
             self.result = CallResult.REJECTED
             self.detail = "ended while ringing"
+
+
+def same_number(reported: str | None, dialled: str) -> bool:
+    """Whether a number a modem reports for a call can be the one we dialled.  Modems add or
+    drop the country code or trunk prefix, so the shorter of the two must end the longer; a
+    missing or short number (a code, an empty field) says nothing against it."""
+    digits = "".join(ch for ch in reported or "" if ch.isdigit())
+    ours = "".join(ch for ch in dialled if ch.isdigit())
+    if len(digits) < 7 or len(ours) < 7:
+        return True
+    shorter = min(len(digits), len(ours))
+    return digits[-shorter:] == ours[-shorter:]
 
 
 def _since(start: float | None, end: float | None) -> float | None:

@@ -162,6 +162,8 @@ class Call:
         self._timers: list[Timer] = []
         # True while a blocking ATD (profile.atd_blocks) still waits for its result code
         self.blocking = False
+        # the timed end report of a call the host hung up with ``report_delay`` (until it is sent)
+        self.late_report: Timer | None = None
 
     # --- helpers -------------------------------------------------------------------------
     @property
@@ -259,9 +261,14 @@ class Call:
             for k in keys:
                 self.host.dtmf(k)
 
-    def end(self, reason: str, by: str, final: str | None | bool = True) -> None:
+    def end(self, reason: str, by: str, final: str | None | bool = True, report_delay: float = 0.0) -> None:
         """Finish the call.  ``final`` True: the profile's final code for ``reason``;
-        a string: that line; None/False: nothing after the end URCs."""
+        a string: that line; None/False: nothing after the end URCs.
+
+        ``report_delay`` > 0: the call is over at once (gone from AT+CLCC, the record closed)
+        but its end URCs and that final line are sent only ``report_delay`` s later, as a
+        loaded modem does after a host hang-up (``Emulator(end_report_delay=...)``).
+        """
         if self.ended:
             return
         for t in self._timers:
@@ -276,14 +283,34 @@ class Call:
         self.host.event(f"call {self.number} ended by {by} ({reason}, outcome {rec.outcome})")
         self.blocking = False
         if reason != "dropped":
-            prof = self.host.profile
-            line = prof.end_finals.get(reason) if final is True else final
-            line = line.format(**self._fields(reason)) if line else None
-            if line and prof.end_final_first:
-                self.host.emit_urc(line)
-            self._report("ended", reason)
-            if line and not prof.end_final_first:
-                self.host.emit_urc(line)
+            if report_delay > 0:
+                self.host.event(f"call {self.number} end report delayed by {report_delay:g}s")
+                self.late_report = self.host.later(report_delay, self._end_report, reason, final, True)
+            else:
+                self._end_report(reason, final)
         self.phase = "ended"
         self.host.call_ended(self)
 
+    def _end_report(self, reason: str, final: str | None | bool, late: bool = False) -> None:
+        """The end URCs and the final line for ``reason`` (see ``end``)."""
+        if late:
+            if self.late_report is None:  # cancelled by a reset or unplug meanwhile
+                return
+            self.late_report = None
+            self.host.event(f"call {self.number} late end report")
+        prof = self.host.profile
+        line = prof.end_finals.get(reason) if final is True else final
+        line = line.format(**self._fields(reason)) if line else None
+        if line and prof.end_final_first:
+            self.host.emit_urc(line)
+        self._report("ended", reason)
+        if line and not prof.end_final_first:
+            self.host.emit_urc(line)
+
+    def cancel_late_report(self) -> bool:
+        """Forget a pending late end report (the modem reset); True if there was one."""
+        timer, self.late_report = self.late_report, None
+        if timer is None:
+            return False
+        timer.cancel()
+        return True

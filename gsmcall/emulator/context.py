@@ -86,6 +86,7 @@ class ModemContext(CallHost, Protocol):
     message_ref: int
     last_cause: int | None
     busy_replies: int  # commands still to be answered +CME ERROR: 515 (Wavecom after AT+CFUN=1)
+    end_report_delay: float  # s between a host hang-up and the call's end URCs
 
     @property
     def sim_ready(self) -> bool: ...

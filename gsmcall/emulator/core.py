@@ -34,6 +34,14 @@ __all__ = ["Emulator", "LogEntry"]  # LogEntry is re-exported: callers have alwa
 
 logger = logging.getLogger(__name__)
 
+
+def _check_delay(seconds: float) -> float:
+    seconds = float(seconds)
+    if not seconds >= 0:  # also refuses NaN
+        raise ValueError(f"end_report_delay must be >= 0, not {seconds!r}")
+    return seconds
+
+
 class _IO:
     """What the modem logic may do to the outside world (see modem.ModemIO)."""
 
@@ -64,7 +72,10 @@ class Emulator:
     ^RSSI period, None/False off), ``noise_interleave_every`` (0 off), ``reset_delay`` (s a
     reset keeps the port away), ``boot_urcs``, ``boot_delay`` (s from pty creation to the
     boot URCs; pyserial flushes input on open, so tests that check them open first),
-    ``profile_overrides`` (dict of Profile fields), ``on_log`` (callback for each LogEntry, e.g. a jsonl writer).
+    ``profile_overrides`` (dict of Profile fields), ``on_log`` (callback for each LogEntry, e.g. a jsonl writer),
+    ``end_report_delay`` (s: after a host hang-up the OK comes and the call leaves AT+CLCC at
+    once, but its end URCs and end result line come this much later; see
+    ``set_end_report_delay``).  ``fail_next`` makes chosen commands fail.
     """
 
     def __init__(
@@ -88,6 +99,7 @@ class Emulator:
         boot_delay: float = 0.0,
         profile_overrides: dict[str, Any] | None = None,
         on_log: Callable[[LogEntry], None] | None = None,
+        end_report_delay: float = 0.0,
     ) -> None:
         prof = profile if isinstance(profile, Profile) else get_profile(profile)
         if profile_overrides:
@@ -114,6 +126,7 @@ class Emulator:
             pin=pin, sim_inserted=sim_inserted, registration=2 if register_after else registration,
             sms_capacity=sms_capacity, smsc=smsc, noise_interval=noise_interval,
             noise_interleave_every=noise_interleave_every, reset_delay=reset_delay,
+            end_report_delay=_check_delay(end_report_delay),
         )
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -286,6 +299,28 @@ class Emulator:
     def set_signal(self, rssi: int) -> None:
         with self._lock:
             self._modem.rssi = rssi
+
+    def set_end_report_delay(self, seconds: float) -> None:
+        """From now on, a call the host hangs up (ATH, AT+CHUP, AT+QHUP, AT+HVOIC) is over at
+        once (OK, gone from AT+CLCC) but its end URCs (^DSCI ...,6, ^CEND, +CLCC ...,6,
+        VOICE CALL: END ...) and end result line arrive ``seconds`` later, as on a loaded
+        modem.  0 restores the immediate report.  A reset or unplug meanwhile loses them."""
+        seconds = _check_delay(seconds)
+        with self._lock:
+            self._modem.end_report_delay = seconds
+            self._log_entry("event", f"end report delay {seconds:g}s")
+
+    def fail_next(self, command_prefix: str, reply: str = "+CME ERROR: 100", times: int = 1) -> None:
+        """The next ``times`` commands whose text starts with ``command_prefix`` (case-insensitive,
+        e.g. "AT+CLCC", which also matches "AT+CLCC=1") get ``reply`` as their only response, a
+        final result line sent verbatim, instead of being handled.  Rules armed earlier are
+        consumed first when several match."""
+        if not command_prefix:
+            raise ValueError("fail_next needs a command prefix")
+        if times < 1:
+            raise ValueError("fail_next: times must be at least 1")
+        with self._lock:
+            self._modem.fail_next(command_prefix, reply, times)
 
     def set_callee(self, number: str, callee: Callee) -> None:
         with self._lock:

@@ -58,6 +58,7 @@ class Modem:
         noise_interval: float | None | bool = True,
         noise_interleave_every: int | None = None,
         reset_delay: float = 1.0,
+        end_report_delay: float = 0.0,
     ) -> None:
         self.io = io
         self.profile = profile
@@ -73,6 +74,9 @@ class Modem:
         self.interleave_every = (profile.noise_interleave_every if noise_interleave_every is None
                                  else noise_interleave_every)
         self.reset_delay = reset_delay
+        self.end_report_delay = end_report_delay  # s between a host hang-up and its end URCs
+        self.late_reports: list[Call] = []  # ended calls whose end report is still to come
+        self.fail_rules: list[list[Any]] = []  # [prefix (upper-case), reply, times left]
         self.store = SmsStore(profile.sms_index_base, sms_capacity or profile.sms_capacity)
         self.settings = Settings.defaults(profile, pin is not None)
         self.responsive = True
@@ -118,6 +122,24 @@ class Modem:
         if call in self.active_calls:
             self.active_calls.remove(call)
         self.last_cause = call.record.cause
+        self.late_reports = [c for c in self.late_reports if c.late_report is not None]
+        if call.late_report is not None:
+            self.late_reports.append(call)
+
+    # --- injected faults -------------------------------------------------------------------
+    def fail_next(self, prefix: str, reply: str, times: int) -> None:
+        self.fail_rules.append([prefix.upper(), reply, times])
+        self.event(f"the next {times} command(s) starting {prefix!r} will get {reply!r}")
+
+    def _injected_reply(self, cmd: str) -> str | None:
+        up = cmd.upper()
+        for rule in self.fail_rules:
+            if rule[2] > 0 and up.startswith(rule[0]):
+                rule[2] -= 1
+                self.fail_rules = [r for r in self.fail_rules if r[2] > 0]
+                self.event(f"injected failure: {cmd!r} answered {rule[1]!r} instead of being handled")
+                return str(rule[1])
+        return None
 
     def dtmf(self, key: str) -> None:
         p = self.profile
@@ -250,6 +272,10 @@ class Modem:
             self.event(f"unresponsive: swallowed {cmd!r}")
             return
         self._cmd_count += 1
+        injected = self._injected_reply(cmd) if self.fail_rules else None
+        if injected is not None:
+            self._respond([], injected)
+            return
         if self.busy_replies > 0:  # Wavecom after AT+CFUN=1: "device busy" [F]
             self.busy_replies -= 1
             self._respond([], self.cme(515))
@@ -347,6 +373,10 @@ class Modem:
         self._start_noise()
 
     def drop_calls(self, why: str) -> None:
+        for call in self.late_reports:
+            if call.cancel_late_report():
+                self.event(f"call {call.number} late end report lost: {why}")
+        self.late_reports = []
         for call in list(self.active_calls):
             self.event(f"call {call.number} dropped: {why}")
             call.end("dropped", "network", final=None)

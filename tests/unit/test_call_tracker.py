@@ -89,8 +89,8 @@ def test_a_waiting_call_giving_up_does_not_end_ours():
 
 
 def test_the_previous_calls_late_end_before_ours_names_itself_is_not_ours():
-    tracker = feed(["^DSCI: 2,0,6,0,18712345678,129,0", "^DSCI: 2,0,2,0,18712345678,129,0",
-                    "^DSCI: 2,0,7,0,18712345678,129,0"])
+    tracker = feed(["^DSCI: 2,0,6,0,13912345678,129,0", "^DSCI: 2,0,2,0,13912345678,129,0",
+                    "^DSCI: 2,0,7,0,13912345678,129,0"])
     assert not tracker.ended and tracker.alerting_at is not None and tracker.call_id == 2
 
 
@@ -135,3 +135,17 @@ def test_hangup_urc_ends_the_call():
     tracker.on_dial_result(parse_final("CONNECT"), 2.0)
     tracker.on_event(parse_call_urc("HANGUP: 1"), 5.0)
     assert tracker.ended and tracker.result is CallResult.ANSWERED
+
+
+def test_an_event_naming_another_number_is_not_ours():
+    tracker = CallTracker("18712345678", 0.0, 40.0)
+    tracker.on_dial_result(parse_final("OK"), 0.0)
+    tracker.on_event(parse_call_urc('^DSCI: 2,0,6,0,13900000000,129,0'), 0.5)  # the previous call's late end
+    assert not tracker.ended
+    tracker.on_event(parse_call_urc('^DSCI: 2,0,7,0,+8618712345678,145,0'), 1.0)  # ours, with the country code
+    assert tracker.alerting_at == 1.0
+
+
+def test_a_local_end_before_we_hung_up_is_an_earlier_calls():
+    tracker = feed(["^ORIG:1,0", "^CONF:1", "^CEND:1,0,29,16"])  # "ended by this side": not by us
+    assert not tracker.ended

@@ -81,6 +81,7 @@ OTHER_PID = str(os.getpid() + 1)
         ("soon", None, None),
         (None, None, None),
     ],
+    ids=["no-pid", "our-pid", "parents-pid", "zero", "garbage", "unset"],  # stable across processes
 )
 def test_watchdog_interval(monkeypatch: pytest.MonkeyPatch, usec: str | None, pid: str | None, expected: float | None) -> None:
     for name, value in (("WATCHDOG_USEC", usec), ("WATCHDOG_PID", pid)):

@@ -77,8 +77,11 @@ def hangup(ctx: ModemContext, kind: str) -> Reply:
     if rule.needs_cvhu0 and ctx.settings.cvhu != 0:
         ctx.event(f"{cmd} ignored: AT+CVHU is {ctx.settings.cvhu}, the call continues")
         return [], "OK"
+    delay = ctx.end_report_delay
     for call in list(ctx.active_calls):
-        if rule.end_before_ok:
+        if delay > 0:  # gone at once, reported late (after the OK whatever the profile's order)
+            call.end("host", "host", final=rule.final, report_delay=delay)
+        elif rule.end_before_ok:
             call.end("host", "host", final=rule.final)
         else:
             ctx.later(0.0, call.end, "host", "host", rule.final)
