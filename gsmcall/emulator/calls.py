@@ -314,3 +314,20 @@ class Call:
             return False
         timer.cancel()
         return True
+
+
+def abort_blocking_dial(calls: list[Call], profile: Profile, b: int, log: Callable[[str, str], None]) -> str:
+    """While a blocking ATD runs, any character aborts it (V.250): "aborted", or "ignored"
+    within the profile's ``abort_guard`` after the ATD line (V.250 5.6.1 allows for a DTE that
+    appends a line feed), or "" when no dial is running and ``b`` is ordinary input.  The
+    aborting character is not echoed [I]."""
+    call = next((c for c in calls if c.blocking), None)
+    if call is None:
+        return ""
+    if time.monotonic() - call.record.dialed_at < profile.abort_guard:
+        log("event", f"ignored {bytes([b])!r} right after ATD (V.250 abort guard)")
+        return "ignored"
+    log("rx", f"<abort {bytes([b])!r}>")
+    log("event", f"ATD{call.number}; aborted by a character from the host")
+    call.end("host", "host", final=profile.abort_final)
+    return "aborted"

@@ -27,38 +27,14 @@ from .calls import Callee, CallRecord
 from .eventlog import EventLog, LogEntry
 from .modem import Modem
 from .profiles import Profile, get_profile
+from .hostility import check_delay
+from .io_adapter import FunctionsIO
 from .pty_port import PtyPort
-from .scheduler import Scheduler, Timer, WakePipe
+from .scheduler import Scheduler, WakePipe
 
 __all__ = ["Emulator", "LogEntry"]  # LogEntry is re-exported: callers have always found it here
 
 logger = logging.getLogger(__name__)
-
-
-def _check_delay(seconds: float) -> float:
-    seconds = float(seconds)
-    if not seconds >= 0:  # also refuses NaN
-        raise ValueError(f"end_report_delay must be >= 0, not {seconds!r}")
-    return seconds
-
-
-class _IO:
-    """What the modem logic may do to the outside world (see modem.ModemIO)."""
-
-    def __init__(self, emu: "Emulator") -> None:
-        self._emu = emu
-
-    def send(self, data: bytes) -> None:
-        self._emu._enqueue(data)
-
-    def log(self, kind: str, text: str) -> None:
-        self._emu._log_entry(kind, text)
-
-    def later(self, delay: float, fn: Callable[..., Any], *args: Any) -> Timer:
-        return self._emu._sched.call_later(delay, self._emu._locked, fn, *args)
-
-    def power_cycle(self, why: str, unplug: bool) -> None:
-        self._emu._power_cycle(why, unplug)
 
 
 class Emulator:
@@ -73,9 +49,7 @@ class Emulator:
     reset keeps the port away), ``boot_urcs``, ``boot_delay`` (s from pty creation to the
     boot URCs; pyserial flushes input on open, so tests that check them open first),
     ``profile_overrides`` (dict of Profile fields), ``on_log`` (callback for each LogEntry, e.g. a jsonl writer),
-    ``end_report_delay`` (s: after a host hang-up the OK comes and the call leaves AT+CLCC at
-    once, but its end URCs and end result line come this much later; see
-    ``set_end_report_delay``).  ``fail_next`` makes chosen commands fail.
+    ``end_report_delay`` (s; see ``set_end_report_delay``).  ``fail_next`` makes commands fail.
     """
 
     def __init__(
@@ -122,11 +96,11 @@ class Emulator:
         self.reset_delay = reset_delay
         self.boot_delay = boot_delay
         self._modem = Modem(
-            _IO(self), prof, callees=callees, default_callee=default_callee, alerting_delay=alerting_delay,
+            self._modem_io(), prof, callees=callees, default_callee=default_callee, alerting_delay=alerting_delay,
             pin=pin, sim_inserted=sim_inserted, registration=2 if register_after else registration,
             sms_capacity=sms_capacity, smsc=smsc, noise_interval=noise_interval,
             noise_interleave_every=noise_interleave_every, reset_delay=reset_delay,
-            end_report_delay=_check_delay(end_report_delay),
+            end_report_delay=check_delay(end_report_delay),
         )
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -305,7 +279,7 @@ class Emulator:
         once (OK, gone from AT+CLCC) but its end URCs (^DSCI ...,6, ^CEND, +CLCC ...,6,
         VOICE CALL: END ...) and end result line arrive ``seconds`` later, as on a loaded
         modem.  0 restores the immediate report.  A reset or unplug meanwhile loses them."""
-        seconds = _check_delay(seconds)
+        seconds = check_delay(seconds)
         with self._lock:
             self._modem.end_report_delay = seconds
             self._log_entry("event", f"end report delay {seconds:g}s")
@@ -315,10 +289,6 @@ class Emulator:
         e.g. "AT+CLCC", which also matches "AT+CLCC=1") get ``reply`` as their only response, a
         final result line sent verbatim, instead of being handled.  Rules armed earlier are
         consumed first when several match."""
-        if not command_prefix:
-            raise ValueError("fail_next needs a command prefix")
-        if times < 1:
-            raise ValueError("fail_next: times must be at least 1")
         with self._lock:
             self._modem.fail_next(command_prefix, reply, times)
 
@@ -335,6 +305,10 @@ class Emulator:
         self._in_loop(self._do_replug)
 
     # --- internals -------------------------------------------------------------------------
+    def _modem_io(self) -> FunctionsIO:
+        return FunctionsIO(send=self._enqueue, log=self._log_entry, power_cycle=self._power_cycle,
+                           later=lambda delay, fn, *args: self._sched.call_later(delay, self._locked, fn, *args))
+
     def _boot(self) -> None:
         self._modem.boot(self.boot_delay, urcs=self._boot_urcs)
 

@@ -8,10 +8,10 @@ port; the owner also holds the lock around every call, so everything here is sin
 from __future__ import annotations
 
 import datetime as _dt
-import time
 from typing import Any, Callable, Protocol
 
-from .calls import Call, Callee, CallRecord
+from .hostility import FailRules, LateReports
+from .calls import abort_blocking_dial, Call, Callee, CallRecord
 from .context import Settings
 from .handlers import dispatch
 from .handlers.sms import finish_input
@@ -75,8 +75,8 @@ class Modem:
                                  else noise_interleave_every)
         self.reset_delay = reset_delay
         self.end_report_delay = end_report_delay  # s between a host hang-up and its end URCs
-        self.late_reports: list[Call] = []  # ended calls whose end report is still to come
-        self.fail_rules: list[list[Any]] = []  # [prefix (upper-case), reply, times left]
+        self.late_reports = LateReports()  # ended calls whose end report is still to come
+        self.fail_rules = FailRules()
         self.store = SmsStore(profile.sms_index_base, sms_capacity or profile.sms_capacity)
         self.settings = Settings.defaults(profile, pin is not None)
         self.responsive = True
@@ -122,24 +122,18 @@ class Modem:
         if call in self.active_calls:
             self.active_calls.remove(call)
         self.last_cause = call.record.cause
-        self.late_reports = [c for c in self.late_reports if c.late_report is not None]
-        if call.late_report is not None:
-            self.late_reports.append(call)
+        self.late_reports.note(call)
 
     # --- injected faults -------------------------------------------------------------------
     def fail_next(self, prefix: str, reply: str, times: int) -> None:
-        self.fail_rules.append([prefix.upper(), reply, times])
+        self.fail_rules.add(prefix, reply, times)
         self.event(f"the next {times} command(s) starting {prefix!r} will get {reply!r}")
 
     def _injected_reply(self, cmd: str) -> str | None:
-        up = cmd.upper()
-        for rule in self.fail_rules:
-            if rule[2] > 0 and up.startswith(rule[0]):
-                rule[2] -= 1
-                self.fail_rules = [r for r in self.fail_rules if r[2] > 0]
-                self.event(f"injected failure: {cmd!r} answered {rule[1]!r} instead of being handled")
-                return str(rule[1])
-        return None
+        reply = self.fail_rules.reply_for(cmd)
+        if reply is not None:
+            self.event(f"injected failure: {cmd!r} answered {reply!r} instead of being handled")
+        return reply
 
     def dtmf(self, key: str) -> None:
         p = self.profile
@@ -216,7 +210,10 @@ class Modem:
             prev, self._prev = self._prev, b
             if b == LF and (prev == CR or not self._line):
                 continue  # the LF of a CRLF terminator (or a stray LF) is dropped, not echoed [I]
-            if self._abort_dial(b):
+            taken = abort_blocking_dial(self.active_calls, self.profile, b, self.io.log)
+            if taken == "aborted":
+                self._line.clear()  # the aborting character starts no command line [I]
+            if taken:
                 continue
             if self.settings.echo and self.responsive:
                 self._send(bytes([b]))
@@ -232,28 +229,6 @@ class Modem:
                 if len(self._line) > MAX_LINE:
                     self.event("input line too long, discarded")
                     self._line.clear()
-
-    def _blocking_call(self) -> Call | None:
-        return next((c for c in self.active_calls if c.blocking), None)
-
-    def _abort_dial(self, b: int) -> bool:
-        """While a blocking ATD runs, any character aborts it (V.250); True if ``b`` was taken.
-
-        Characters within the profile's ``abort_guard`` after the ATD line are ignored, as
-        V.250 5.6.1 allows for a DTE that appends a line feed.  The aborting character is not
-        echoed and starts no command line [I].
-        """
-        call = self._blocking_call()
-        if call is None:
-            return False
-        if time.monotonic() - call.record.dialed_at < self.profile.abort_guard:
-            self.event(f"ignored {bytes([b])!r} right after ATD (V.250 abort guard)")
-            return True
-        self.io.log("rx", f"<abort {bytes([b])!r}>")
-        self.event(f"ATD{call.number}; aborted by a character from the host")
-        self._line.clear()
-        call.end("host", "host", final=self.profile.abort_final)
-        return True
 
     def _handle_line(self, raw: bytes) -> None:
         text = raw.decode("latin-1")
@@ -373,10 +348,7 @@ class Modem:
         self._start_noise()
 
     def drop_calls(self, why: str) -> None:
-        for call in self.late_reports:
-            if call.cancel_late_report():
-                self.event(f"call {call.number} late end report lost: {why}")
-        self.late_reports = []
+        self.late_reports.lose_all(self.event, why)
         for call in list(self.active_calls):
             self.event(f"call {call.number} dropped: {why}")
             call.end("dropped", "network", final=None)
