@@ -40,7 +40,8 @@ def _modem_checks(settings: Settings) -> list[CheckItem]:
         return [CheckItem("port", False, str(exc), "modem")]
     items.append(CheckItem("port", True, settings.modem.port, "modem"))
     try:
-        info = initialise(channel, EventQueue(), settings.modem.profile, settings.modem.pin, settings.sms.enabled)
+        info = initialise(channel, EventQueue(), settings.modem.profile, settings.modem.pin, settings.sms.enabled,
+                          state_dir=settings.state.dir)
         items += [
             CheckItem("modem", True, f"{info.manufacturer} {info.model}".strip() or "?", "modem"),
             CheckItem("firmware", True, info.revision or "?", "modem"),

@@ -44,7 +44,8 @@ def run_dial(settings: Settings, number: str) -> int:
     try:
         with channel.attach(events):
             channel.open()
-            info = initialise(channel, events, settings.modem.profile, settings.modem.pin, sms_enabled=False)
+            info = initialise(channel, events, settings.modem.profile, settings.modem.pin, sms_enabled=False,
+                              state_dir=settings.state.dir)
             voice = Voice(channel, info.profile.voice, info.capabilities.call_state_push)
             attempt = place_call(voice, events, number, CallTiming(settings.calls.ring_timeout, settings.calls.hold))
     except FaultAfterCall as fault:

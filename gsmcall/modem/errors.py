@@ -35,6 +35,11 @@ class FatalModemError(Exception):
     """Retrying cannot help (wrong SIM PIN, PUK needed): exit and tell the operator."""
 
 
+class SimLocked(FatalModemError):
+    """The SIM needs a person (a refused or remembered-refused PIN, no PIN configured, PUK):
+    exits with its own code so systemd stops restarting."""
+
+
 class Stopped(Exception):
     """The daemon was asked to stop while waiting on the modem (SIGTERM during init)."""
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from gsmcall.at.urcs import is_urc
 from gsmcall.modem.capabilities.probe import Capabilities, optional, probe_call_state, probe_forwarding
@@ -43,9 +44,10 @@ class ModemInfo:
 
 
 def initialise(channel: AtChannel, events: EventQueue, profile_name: str, pin: str | None,
-               sms_enabled: bool) -> ModemInfo:
+               sms_enabled: bool, state_dir: Path | None = None) -> ModemInfo:
     """``profile_name`` is a key of PROFILES or "auto".  URCs that arrive meanwhile are set
-    aside on ``events`` for the loop to route."""
+    aside on ``events`` for the loop to route.  ``state_dir`` is where a refused PIN is
+    remembered (None: not remembered, e.g. in unit tests)."""
     _wake(channel)
     if not channel.command("ATE0").ok:
         raise ModemError("the modem refused ATE0")

@@ -16,8 +16,8 @@ import threading
 import time
 
 from gsmcall import sdnotify
-from gsmcall.exitcodes import EXIT_MODEM, EXIT_OK, EXIT_STATE
-from gsmcall.modem.errors import FatalModemError, ModemError, PortBusy, Stopped
+from gsmcall.exitcodes import EXIT_MODEM, EXIT_OK, EXIT_SIM, EXIT_STATE
+from gsmcall.modem.errors import FatalModemError, ModemError, PortBusy, SimLocked, Stopped
 from gsmcall.runtime.parts import Parts
 from gsmcall.runtime.steps import Steps, run_once
 from gsmcall.store import JournalError
@@ -46,6 +46,9 @@ class Loop:
         try:
             with self.parts.channel.attach(self.events):
                 return run_once(self.steps) if self.once else self._run_forever()
+        except SimLocked as exc:
+            log.error("%s", exc)
+            return EXIT_SIM
         except FatalModemError as exc:
             log.error("%s", exc)
             return EXIT_MODEM

@@ -59,7 +59,7 @@ class ModemSupervisor:
         self._events.forget_lost_port()
         self.channel.open()
         info = initialise(self.channel, self._events, self._settings.modem.profile, self._settings.modem.pin,
-                          self._settings.sms.enabled)
+                          self._settings.sms.enabled, state_dir=self._settings.state.dir)
         voice = Voice(self.channel, info.profile.voice, info.capabilities.call_state_push)
         hang_up_all(voice, self._events)  # a call left up by a crash, or a fault mid-call
         self.info, self.voice = info, voice
