@@ -1,41 +1,74 @@
 """``gsmcall check``: everything an operator asks first, in one table.
 
-Can we open the port (and if not, who holds it), what modem is it, is the SIM ready,
-are we registered and how strong is the signal, how full is the SMS store, and does the
-endpoint answer in the seed's shape.  It reuses the daemon's own init so that "check
-passes" means "the daemon would start".
+It is a preflight: can the daemon keep its state (``state.dir`` writable), can it serve what
+it listens on, can we open the port (and if not, who holds it), what modem is it, is the SIM
+ready, are we registered and how strong is the signal, how full is the SMS store, and does the
+endpoint answer in the seed's shape.  It reuses the daemon's own init so that "check passes"
+means "the daemon would start".  When the port is held by a running gsmcall, it reports that
+daemon's state from ``state.dir`` instead of failing (see ``gsmcall.status``).
 """
 
 from __future__ import annotations
 
+import errno
 import re
-from dataclasses import asdict, dataclass
+import socket
+import tempfile
+from pathlib import Path
 
-from gsmcall.intake.endpoint import AlertClient, EndpointError
 from gsmcall.config import Settings
-from gsmcall.modem.channel import AtChannel
-from gsmcall.modem.errors import FatalModemError, ModemError
-from gsmcall.modem.setup import initialise
+from gsmcall.daemon_status import DaemonState
+from gsmcall.diagnosis import CheckItem
 from gsmcall.events import EventQueue
-
-
-@dataclass(frozen=True)
-class CheckItem:
-    name: str
-    ok: bool
-    value: str
-    area: str  # "modem" or "endpoint": which exit code a failure maps to
+from gsmcall.intake.endpoint import AlertClient, EndpointError
+from gsmcall.modem.channel import AtChannel
+from gsmcall.modem.errors import FatalModemError, ModemError, PortBusy, SimLocked
+from gsmcall.modem.setup import initialise
+from gsmcall.status import daemon_items, running_daemon
 
 
 def run_checks(settings: Settings) -> list[CheckItem]:
-    return [*_modem_checks(settings), _endpoint_check(settings)]
+    daemon = running_daemon(settings.state.dir)
+    items = [_state_dir(settings.state.dir)]
+    if settings.metrics.address is not None:
+        items.append(_listen("metrics.listen", settings.metrics.address, daemon))
+    return [*items, *_modem_checks(settings, daemon), _endpoint_check(settings)]
 
 
-def _modem_checks(settings: Settings) -> list[CheckItem]:
+def _state_dir(state_dir: Path) -> CheckItem:
+    """The daemon refuses to ring without a journal, so an unwritable state.dir is fatal."""
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=state_dir, prefix=".check-"):
+            pass
+    except OSError as exc:
+        return CheckItem("state.dir", False, f"cannot write {state_dir}: {exc.strerror or exc}", "config")
+    return CheckItem("state.dir", True, f"{state_dir} writable", "config")
+
+
+def _listen(key: str, address: tuple[str, int], daemon: DaemonState | None) -> CheckItem:
+    host, port = address
+    where = f"{host}:{port}"
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE and daemon is not None:
+            return CheckItem(key, True, f"{where} served by the running gsmcall (pid {daemon.pid})", "config")
+        return CheckItem(key, False, f"cannot listen on {where}: {exc.strerror or exc}", "config")
+    return CheckItem(key, True, f"{where} free", "config")
+
+
+def _modem_checks(settings: Settings, daemon: DaemonState | None) -> list[CheckItem]:
     items = []
     channel = AtChannel(settings.modem.port, settings.modem.baudrate, settings.modem.command_timeout)
     try:
         channel.open()
+    except PortBusy as exc:
+        if daemon is None:
+            return [CheckItem("port", False, str(exc), "modem")]
+        return [CheckItem("port", True, f"{settings.modem.port} held by the running gsmcall (pid {daemon.pid}); "
+                          "its state follows", "modem"), *daemon_items(settings.state.dir)]
     except ModemError as exc:
         return [CheckItem("port", False, str(exc), "modem")]
     items.append(CheckItem("port", True, settings.modem.port, "modem"))
@@ -57,6 +90,8 @@ def _modem_checks(settings: Settings) -> list[CheckItem]:
             items.append(CheckItem("SMS", False, "the modem refused the SMS set-up: no SMS commands", "modem"))
         elif settings.sms.enabled:
             items.append(_storage(channel))
+    except SimLocked as exc:
+        items.append(CheckItem("SIM", False, str(exc), "sim"))
     except (ModemError, FatalModemError) as exc:
         items.append(CheckItem("modem", False, str(exc), "modem"))
     finally:
@@ -90,13 +125,3 @@ def _endpoint_check(settings: Settings) -> CheckItem:
     if alert is None:
         return CheckItem("endpoint", True, "answers: no alert", "endpoint")
     return CheckItem("endpoint", True, f"answers: alert {alert.key} with {len(alert.numbers)} numbers", "endpoint")
-
-
-def format_table(items: list[CheckItem]) -> str:
-    width = max(len(item.name) for item in items)
-    lines = [f"{item.name:<{width}}  {'ok  ' if item.ok else 'FAIL'}  {item.value}" for item in items]
-    return "\n".join(lines)
-
-
-def as_json(items: list[CheckItem]) -> dict[str, object]:
-    return {"ok": all(item.ok for item in items), "checks": [asdict(item) for item in items]}

@@ -10,10 +10,11 @@ import signal
 import sys
 from pathlib import Path
 
-from gsmcall import __version__
+from gsmcall import __version__, diagnosis
 from gsmcall.config import ConfigError, Settings, load_config
+from gsmcall.diagnosis import CheckItem
 from gsmcall.dialstring import is_diallable
-from gsmcall.exitcodes import EXIT_CONFIG, EXIT_ENDPOINT, EXIT_MODEM, EXIT_OK
+from gsmcall.exitcodes import EXIT_CONFIG, EXIT_OK
 from gsmcall.logsetup import configure
 from gsmcall.modem.profiles import PROFILES
 from gsmcall.store import JournalError
@@ -53,8 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--once", action="store_true", help="run one cycle (callbacks, stored SMS, one poll, one alert) and exit")
     sub = parser.add_subparsers(dest="command")
     options = _global_options(defaults=False)
-    check = sub.add_parser("check", parents=[options], help="modem and endpoint diagnostics; exit 0 when all is well")
+    check = sub.add_parser("check", parents=[options], help="preflight: state.dir, listen ports, modem, SIM, endpoint; exit 0 when all is well")
     check.add_argument("--json", action="store_true", help="machine-readable output")
+    status = sub.add_parser("status", parents=[options],
+                            help="the running daemon's state from state.dir, without the modem; exit 0 when healthy")
+    status.add_argument("--json", action="store_true", help="machine-readable output")
     dial = sub.add_parser("dial", parents=[options], help="place one call and print its outcome")
     dial.add_argument("number")
     demo = sub.add_parser("demo", help="emulator + local endpoint + one full cycle, no hardware needed")
@@ -90,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     configure(settings.log.level, settings.log.show_numbers, args.verbose)
     if args.command == "check":
         return _check(settings, args.json)
+    if args.command == "status":
+        return _status(settings, args.json)
     if args.command == "dial":
         return _dial(settings, args.number)
     return _run_daemon(settings, args.once)
@@ -118,14 +124,21 @@ def _run_daemon(settings: Settings, once: bool) -> int:
 
 
 def _check(settings: Settings, as_json: bool) -> int:
-    from gsmcall import check
+    from gsmcall.check import run_checks
 
-    items = check.run_checks(settings)
-    print(json.dumps(check.as_json(items), ensure_ascii=False, indent=2) if as_json else check.format_table(items))
-    failed = {item.area for item in items if not item.ok}
-    if "modem" in failed:
-        return EXIT_MODEM
-    return EXIT_ENDPOINT if failed else EXIT_OK
+    return _print_items(run_checks(settings), as_json)
+
+
+def _status(settings: Settings, as_json: bool) -> int:
+    from gsmcall.status import daemon_items
+
+    return _print_items(daemon_items(settings.state.dir), as_json)
+
+
+def _print_items(items: list[CheckItem], as_json: bool) -> int:
+    print(json.dumps(diagnosis.as_json(items), ensure_ascii=False, indent=2) if as_json
+          else diagnosis.format_table(items))
+    return diagnosis.exit_code(items)
 
 
 def _dial(settings: Settings, number: str) -> int:

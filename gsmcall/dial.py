@@ -3,7 +3,8 @@
 It is the operator's test of the whole call path (init, dial, follow, hang up), so it uses
 the same runner and the same stop handling as the daemon: SIGTERM, SIGINT or SIGHUP hang the
 call up, print "interrupted" and exit non-zero, since an interrupted call says nothing about
-whether the number can be reached.
+whether the number can be reached.  It exits 0 only when the call was answered, 1 when it
+was not (busy, no answer, rejected, unreachable), so a script can test a number with it.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from gsmcall.call.runner import hang_up_all, place_call
 from gsmcall.call.session import CallTiming
 from gsmcall.config import Settings
 from gsmcall.events import EventQueue
-from gsmcall.exitcodes import EXIT_INTERRUPTED, EXIT_MODEM, EXIT_OK
+from gsmcall.exitcodes import EXIT_INTERRUPTED, EXIT_MODEM, EXIT_NOT_ANSWERED, EXIT_OK, EXIT_SIM
 from gsmcall.modem.capabilities.voice import Voice
 from gsmcall.modem.channel import AtChannel
-from gsmcall.modem.errors import FatalModemError, ModemError, Stopped
+from gsmcall.modem.errors import FatalModemError, ModemError, SimLocked, Stopped
 from gsmcall.modem.setup import initialise
 
 
@@ -53,13 +54,18 @@ def run_dial(settings: Settings, number: str) -> int:
         print(f"gsmcall: modem: {fault}", file=sys.stderr)
     except Stopped:
         code = EXIT_INTERRUPTED
+    except SimLocked as exc:
+        print(f"gsmcall: SIM: {exc}", file=sys.stderr)
+        code = EXIT_SIM
     except (ModemError, FatalModemError) as exc:
         print(f"gsmcall: modem: {exc}", file=sys.stderr)
         code = EXIT_MODEM
     if events.stopping and (attempt is None or attempt.result is not CallResult.ANSWERED):
         code = EXIT_INTERRUPTED
+    elif code == EXIT_OK and attempt is not None and attempt.result is not CallResult.ANSWERED:
+        code = EXIT_NOT_ANSWERED
     try:
-        if code != EXIT_OK and voice is not None and channel.is_open:
+        if code not in (EXIT_OK, EXIT_NOT_ANSWERED) and voice is not None and channel.is_open:
             hang_up_all(voice, events)  # leave no call up behind us
     except ModemError as exc:
         print(f"gsmcall: a call may still be up: {exc}", file=sys.stderr)

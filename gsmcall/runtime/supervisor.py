@@ -14,6 +14,7 @@ import logging
 import time
 
 from gsmcall import heartbeat, sdnotify
+from gsmcall.daemon_status import StatusFile
 from gsmcall.backoff import Backoff, HealthLog
 from gsmcall.call.runner import hang_up_all
 from gsmcall.config import Settings
@@ -48,6 +49,8 @@ class ModemSupervisor:
         self.voice: Voice | None = None
         self.connected_at = 0.0
         self.verify_needed = False  # a boot URC came: tell a restart from a late "PB DONE"
+        self._status = StatusFile(settings.state.dir)
+        self._status.modem_down("starting")
 
     @property
     def up(self) -> bool:
@@ -70,7 +73,9 @@ class ModemSupervisor:
         self._metrics.registration(info.registration)
         self._metrics.signal_dbm(info.signal_dbm)
         sdnotify.ready()
-        sdnotify.status(f"modem up: {info.model or info.profile.name}, {info.registration}")
+        summary = f"{info.model or info.profile.name}, {info.registration}"
+        sdnotify.status(f"modem up: {summary}")
+        self._status.modem_up(summary + (f", {info.signal_dbm:.0f} dBm" if info.signal_dbm is not None else ""))
 
     def reconnect(self) -> bool:
         """Wait out the back-off, then reconnect; False when stopping or it failed again."""
@@ -94,6 +99,7 @@ class ModemSupervisor:
         self.channel.close()
         self._metrics.modem_up(False)
         sdnotify.status(f"modem lost: {reason}")
+        self._status.modem_down(reason)
 
     def probe_if_due(self) -> None:
         """The idle health check: one ``AT`` a minute, so a dead modem is noticed, and after
@@ -117,3 +123,4 @@ class ModemSupervisor:
             except ModemError as exc:
                 log.warning("at exit: %s", exc)
         self.channel.close()
+        self._status.stopped()

@@ -61,17 +61,22 @@ def test_check_json_and_failures(make_emulator, gsmcall_factory, endpoint, tmp_p
     assert "no-such-port" in missing.stdout and "FAIL" in missing.stdout
 
 
-def test_dial_prints_the_outcome(make_emulator, gsmcall_factory):
-    emu = make_emulator("huawei", callees={A: Callee.busy(after=0.2)})
+def test_dial_prints_the_outcome_and_exits_0_only_when_answered(make_emulator, gsmcall_factory):
+    B = "18812345678"
+    emu = make_emulator("huawei", callees={A: Callee.busy(after=0.2), B: Callee.answers(after=0.2)})
     runner = gsmcall_factory(emu)
     result = subprocess.run([*gsmcall_command(), "-c", str(runner.config()), "dial", A],
                             capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, explain(result)
+    assert result.returncode == 1, explain(result)
     assert result.stdout.startswith(f"{A}: busy")
-    assert dials(emu) == [A]
+    answered = subprocess.run([*gsmcall_command(), "dial", B, "-c", str(runner.config())],
+                              capture_output=True, text=True, timeout=60)
+    assert answered.returncode == 0, explain(answered)
+    assert answered.stdout.startswith(f"{B}: answered")
+    assert dials(emu) == [A, B]
     bad = subprocess.run([*gsmcall_command(), "-c", str(runner.config()), "dial", "123;ATH"],
                          capture_output=True, text=True, timeout=60)
-    assert bad.returncode == 2 and dials(emu) == [A]
+    assert bad.returncode == 2 and dials(emu) == [A, B]
 
 
 def test_metrics_endpoint_serves_the_series(make_emulator, gsmcall_factory, endpoint):
