@@ -13,7 +13,6 @@ import logging
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -23,6 +22,17 @@ import phonenumbers
 import yaml
 
 from gsmcall.modem.profiles import PROFILES
+from gsmcall.settings import (
+    split_host_port,
+    ModemSettings,
+    AlertSettings,
+    CallSettings,
+    SmsSettings,
+    StateSettings,
+    LogSettings,
+    MetricsSettings,
+    Settings,
+)
 
 PROFILE_CHOICES = ("auto", *PROFILES)
 
@@ -34,73 +44,6 @@ class ConfigError(Exception):
         super().__init__(f"{key}: {problem}")
         self.key = key
         self.problem = problem
-
-
-@dataclass(frozen=True)
-class ModemSettings:
-    port: str
-    baudrate: int = 115200
-    profile: str = "auto"
-    pin: str | None = None
-    command_timeout: float = 5
-
-
-@dataclass(frozen=True)
-class AlertSettings:
-    url: str
-    poll_interval: float = 10
-    timeout: float = 10
-    headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    verify_tls: bool = True
-
-
-@dataclass(frozen=True)
-class CallSettings:
-    ring_timeout: float = 40
-    hold: float = 3
-    gap: float = 5
-
-
-@dataclass(frozen=True)
-class SmsSettings:
-    enabled: bool = True
-    keyword: str = "autocall"
-    allowed_senders: tuple[str, ...] = ()
-    allowed_targets: tuple[str, ...] = (r"^\*72\d{5,20}$", r"^\+?\d{3,20}$")
-    default_region: str = "CN"
-    reply: bool = False
-
-
-@dataclass(frozen=True)
-class StateSettings:
-    dir: Path = Path("/var/lib/gsmcall")
-
-
-@dataclass(frozen=True)
-class LogSettings:
-    level: str = "INFO"
-    show_numbers: bool = False
-
-
-@dataclass(frozen=True)
-class MetricsSettings:
-    listen: str | None = None
-
-    @property
-    def address(self) -> tuple[str, int] | None:
-        """``listen`` split for ``socket.bind``; brackets of an IPv6 literal are removed."""
-        return None if self.listen is None else _split_host_port(self.listen)
-
-
-@dataclass(frozen=True)
-class Settings:
-    modem: ModemSettings
-    alerts: AlertSettings
-    calls: CallSettings = field(default_factory=CallSettings)
-    sms: SmsSettings = field(default_factory=SmsSettings)
-    state: StateSettings = field(default_factory=StateSettings)
-    log: LogSettings = field(default_factory=LogSettings)
-    metrics: MetricsSettings = field(default_factory=MetricsSettings)
 
 
 # --- value checks -------------------------------------------------------------------------------
@@ -239,25 +182,19 @@ def _log_level(key: str, value: Any) -> str:
     return level
 
 
-def _split_host_port(text: str) -> tuple[str, int]:
-    """Split ``host:port`` / ``[v6]:port``; raise ValueError with the reason."""
-    host, sep, port = text.rpartition(":")
-    if not sep or not host or not port.isdigit():
-        raise ValueError("must be host:port, e.g. 127.0.0.1:9464")
-    if not 1 <= int(port) <= 65535:
-        raise ValueError("port must be 1-65535")
-    if host.startswith("[") and host.endswith("]"):
-        host = host[1:-1]
-    elif ":" in host:
-        raise ValueError("an IPv6 address must be in brackets, e.g. [::1]:9464")
-    return host, int(port)
+def _speech(key: str, value: Any) -> str:
+    try:
+        _string(key, value).format(text="", ack_key="")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError(key, f"may use only {{text}} and {{ack_key}}, got {value!r} ({exc})") from None
+    return value
 
 
 def _listen(key: str, value: Any) -> str | None:
     if value is None:
         return None
     try:
-        _split_host_port(_string(key, value))
+        split_host_port(_string(key, value))
     except ValueError as exc:
         raise ConfigError(key, f"{exc}, got {value!r}") from None
     return value
@@ -283,6 +220,12 @@ SCHEMA: dict[str, tuple[type, dict[str, Check]]] = {
         "ring_timeout": _number(0, inclusive=False),
         "hold": _number(0, inclusive=True),
         "gap": _number(0, inclusive=True),
+        "ack": _one_of(("none", "key")),
+        "ack_key": _one_of(tuple("0123456789*#")),
+        "ack_timeout": _number(0, inclusive=False),
+        "speech": _speech,
+        "speech_repeat": _positive_int,
+        "default_text": _nonempty_string,
     }),
     "sms": (SmsSettings, {
         "enabled": _boolean,

@@ -19,10 +19,14 @@ from gsmcall.call.session import CallTiming
 from gsmcall.config import Settings
 from gsmcall.events import EventQueue
 from gsmcall.exitcodes import EXIT_INTERRUPTED, EXIT_MODEM, EXIT_NOT_ANSWERED, EXIT_OK, EXIT_SIM
+from gsmcall.modem.capabilities.probe import voice_of
 from gsmcall.modem.capabilities.voice import Voice
 from gsmcall.modem.channel import AtChannel
 from gsmcall.modem.errors import FatalModemError, ModemError, SimLocked, Stopped
 from gsmcall.modem.setup import initialise
+
+
+REACHED = (CallResult.ANSWERED, CallResult.ACKNOWLEDGED)
 
 
 def run_dial(settings: Settings, number: str) -> int:
@@ -47,7 +51,7 @@ def run_dial(settings: Settings, number: str) -> int:
             channel.open()
             info = initialise(channel, events, settings.modem.profile, settings.modem.pin, sms_enabled=False,
                               state_dir=settings.state.dir)
-            voice = Voice(channel, info.profile.voice, info.capabilities.call_state_push)
+            voice = voice_of(channel, info.profile, info.capabilities)
             attempt = place_call(voice, events, number, CallTiming(settings.calls.ring_timeout, settings.calls.hold))
     except FaultAfterCall as fault:
         attempt, code = fault.attempt, EXIT_MODEM
@@ -60,9 +64,9 @@ def run_dial(settings: Settings, number: str) -> int:
     except (ModemError, FatalModemError) as exc:
         print(f"gsmcall: modem: {exc}", file=sys.stderr)
         code = EXIT_MODEM
-    if events.stopping and (attempt is None or attempt.result is not CallResult.ANSWERED):
+    if events.stopping and (attempt is None or attempt.result not in REACHED):
         code = EXIT_INTERRUPTED
-    elif code == EXIT_OK and attempt is not None and attempt.result is not CallResult.ANSWERED:
+    elif code == EXIT_OK and attempt is not None and attempt.result not in REACHED:
         code = EXIT_NOT_ANSWERED
     try:
         if code not in (EXIT_OK, EXIT_NOT_ANSWERED) and voice is not None and channel.is_open:

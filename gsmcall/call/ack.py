@@ -11,7 +11,17 @@ speak still waits for the key.  The call session turns these steps into modem co
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# Read out by a TTS engine, a URL or a %xx escape is noise letter by letter.
+_UNSPEAKABLE = re.compile(r"(?:https?|ftp)://\S+|%[0-9A-Fa-f]{2}")
+
+
+def speech_text(template: str, text: str, ack_key: str) -> str:
+    """What is said: ``calls.speech`` with the alert's text (URLs and escapes removed)."""
+    clean = " ".join(_UNSPEAKABLE.sub(" ", text).split())
+    return " ".join(template.format(text=clean, ack_key=ack_key).split())
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,19 @@ class Release:
 
 
 AckStep = Speak | StopSpeech | Listen | Release
+
+
+@dataclass(frozen=True)
+class AckPlan:
+    """What one call does after the answer; the session starts an ``AckPhase`` from it."""
+
+    pieces: tuple[str, ...]  # the speech, cut to the module's limit; empty: nothing spoken
+    repeat: int
+    key: str
+    timeout: float
+
+    def start(self, answered_at: float) -> AckPhase:
+        return AckPhase(list(self.pieces), self.repeat, self.key, answered_at, self.timeout)
 
 
 class AckPhase:

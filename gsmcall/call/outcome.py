@@ -15,7 +15,8 @@ from gsmcall.modem.errors import ModemError
 
 
 class CallResult(enum.Enum):
-    ANSWERED = "answered"
+    ACKNOWLEDGED = "acknowledged"  # answered, and the callee pressed the ack key
+    ANSWERED = "answered"  # connected; no ack key (or none asked for)
     BUSY = "busy"
     NO_ANSWER = "no_answer"
     REJECTED = "rejected"
@@ -43,8 +44,11 @@ class Attempt:
         return data
 
 
-# Place one call to a number and say what became of it (raises ModemError on a fault).
-Dial = Callable[[str], "Attempt"]
+# Place one call to a number, with the alert's text (None: it has none), and say what became
+# of it (raises ModemError on a fault).
+Dial = Callable[[str, "str | None"], "Attempt"]
+# An SMS command's call: a number, nothing spoken, no acknowledgement.
+PlainDial = Callable[[str], "Attempt"]
 
 
 class FaultAfterCall(ModemError):

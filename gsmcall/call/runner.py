@@ -19,7 +19,8 @@ import time
 from gsmcall.at.callstate import parse_call_urc
 from gsmcall.at.urcs import is_boot_marker
 from gsmcall.call.outcome import Attempt, CallResult, FaultAfterCall
-from gsmcall.call.session import Action, CallSession, CallTiming, Done, Fail, HangUp, PollCalls, Wait
+from gsmcall.call.ack import AckPlan, Speak, StopSpeech
+from gsmcall.call.session import Action, CallSession, CallTiming, Done, Fail, HangUp, PollCalls, StartAck, Wait
 from gsmcall.dialstring import check_diallable
 from gsmcall.modem.capabilities.voice import Voice
 from gsmcall.modem.errors import CommandTimeout, ModemError, raise_for_signal
@@ -32,12 +33,14 @@ IDLE_CONFIRM_WITHIN = 4.0
 END_REPORT_WAIT = 1.0
 
 
-def place_call(voice: Voice, events: EventQueue, number: str, timing: CallTiming) -> Attempt:
+def place_call(voice: Voice, events: EventQueue, number: str, timing: CallTiming,
+               ack: AckPlan | None = None) -> Attempt:
+    """``ack``: speak and wait for the ack key after the answer (None: hold, then hang up)."""
     check_diallable(number)
     started = time.monotonic()  # call events from before this are the previous call's
     voice.check_alive()  # a mute or restarted modem is found here, in seconds
     session = CallSession(number, timing, not voice.pushes, voice.spec.clcc_poll_interval, time.monotonic(),
-                          voice.spec.dial_blocks, voice.spec.ok_is_answer)
+                          voice.spec.dial_blocks, voice.spec.ok_is_answer, ack)
     try:
         response = voice.dial(number, timing.ring_timeout, lambda: events.stopping)
     except CommandTimeout:
@@ -89,6 +92,15 @@ def _step(session: CallSession, action: Action, voice: Voice, events: EventQueue
         raise ModemError(action.reason)
     if isinstance(action, PollCalls):
         return session.on_calls(voice.list_calls(), time.monotonic())
+    if isinstance(action, StartAck):
+        voice.start_ack()
+        return session.tick(time.monotonic())
+    if isinstance(action, Speak):
+        spoken = voice.speak(action.piece)
+        return session.tick(time.monotonic()) if spoken else session.speech_failed(time.monotonic())
+    if isinstance(action, StopSpeech):
+        voice.stop_speech()
+        return session.piece_ended(time.monotonic())
     assert isinstance(action, Wait)
     if events.stopping:
         return session.on_stop(time.monotonic())
@@ -101,6 +113,14 @@ def _step(session: CallSession, action: Action, voice: Voice, events: EventQueue
         return session.on_stop(now)
     if payload is LOST:
         raise_for_signal(payload, "during a call")
+    if isinstance(payload, str) and session.ack is not None and arrived >= started:
+        key = voice.key_in(payload)
+        if key is not None:
+            log.info("key %s pressed on the call to %s%s", key, session.tracker.number,
+                     "" if key == session.ack_key else " (not the ack key; ignored)")
+            return session.on_key(key, arrived)
+        if voice.speech_end_in(payload) is not None:
+            return session.piece_ended(now)
     event = parse_call_urc(payload) if isinstance(payload, str) and arrived >= started else None
     if event is not None:
         if not session.claims(event):

@@ -7,17 +7,19 @@ tested with plain numbers: ring until ``ring_timeout`` (asking the modem once mo
 giving up, since an answer URC can be lost), stay ``hold`` seconds on an answered call,
 poll at the profile's interval where the modem pushes nothing.
 
-Later steps of a call (speak the alert, await a key) become more actions here, without
-touching the runner's loop.
+With an ``AckPlan`` (``calls.ack: key``) the answered call goes through the acknowledgement
+phase (``call/ack.py``) instead of the fixed hold: speak, listen for the key, release.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from gsmcall.at.callstate import CallEvent, ClccEntry, clcc_event
 from gsmcall.at.results import FinalResult
-from gsmcall.call.outcome import Attempt
+from gsmcall.call.ack import AckPhase, AckPlan, Listen, Release, Speak, StopSpeech
+from gsmcall.call.outcome import Attempt, CallResult
 from gsmcall.call.tracker import CallTracker
 
 # Polling right after ATD may not list the call yet; an empty list only counts as
@@ -61,13 +63,20 @@ class Fail:
     reason: str
 
 
-Action = Wait | PollCalls | HangUp | Done | Fail
+@dataclass(frozen=True)
+class StartAck:
+    """The call was answered: switch on key detection (and speech routing) for it."""
+
+
+Action = Wait | PollCalls | HangUp | Done | Fail | StartAck | Speak | StopSpeech
 
 
 class CallSession:
     def __init__(self, number: str, timing: CallTiming, polls: bool, poll_interval: float, now: float,
-                 dial_blocks: bool = False, ok_is_answer: bool = False) -> None:
+                 dial_blocks: bool = False, ok_is_answer: bool = False, ack: AckPlan | None = None) -> None:
         self.tracker = CallTracker(number, now, timing.ring_timeout)
+        self._ack_plan = ack
+        self.ack: AckPhase | None = None
         self._dial_blocks = dial_blocks
         self._ok_is_answer = ok_is_answer
         self._hold = timing.hold
@@ -127,6 +136,26 @@ class CallSession:
         self.tracker.on_hangup(now)
         return Done()
 
+    def on_key(self, key: str, now: float) -> Action:
+        """A key the callee pressed; only keys during the acknowledgement phase count."""
+        if self.ack is not None and not self.tracker.ended:
+            self.ack.on_key(key, now)
+        return self.next_action(now)
+
+    @property
+    def ack_key(self) -> str | None:
+        return self._ack_plan.key if self._ack_plan is not None else None
+
+    def piece_ended(self, now: float) -> Action:
+        if self.ack is not None:
+            self.ack.piece_ended()
+        return self.next_action(now)
+
+    def speech_failed(self, now: float) -> Action:
+        if self.ack is not None:
+            self.ack.speech_failed()
+        return self.next_action(now)
+
     # --- outputs --------------------------------------------------------------------------
     @property
     def answered(self) -> bool:
@@ -137,7 +166,10 @@ class CallSession:
         return self.tracker.ended
 
     def attempt(self, now: float) -> Attempt:
-        return self.tracker.attempt(now)
+        attempt = self.tracker.attempt(now)
+        if self.ack is not None and self.ack.acknowledged and attempt.result is CallResult.ANSWERED:
+            return dataclasses.replace(attempt, result=CallResult.ACKNOWLEDGED)
+        return attempt
 
     def next_action(self, now: float) -> Action:
         tracker = self.tracker
@@ -147,7 +179,17 @@ class CallSession:
         if self._stopping:
             return HangUp()
         deadlines: list[float] = []
-        if tracker.answered_at is not None:
+        if tracker.answered_at is not None and self._ack_plan is not None:
+            if self.ack is None:
+                self.ack = self._ack_plan.start(tracker.answered_at)
+                return StartAck()
+            step = self.ack.next_step(now)
+            if isinstance(step, Release):
+                return HangUp()
+            if not isinstance(step, Listen):
+                return step
+            deadlines.append(step.until)
+        elif tracker.answered_at is not None:
             hold_until = tracker.answered_at + self._hold
             if now >= hold_until:
                 return HangUp()

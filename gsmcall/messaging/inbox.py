@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from gsmcall.at.protocol import Response
 from gsmcall.at.sms_lines import parse_cmgl_header, parse_cmgr_header
-from gsmcall.call.outcome import CallInterrupted, CallResult, Dial, FaultAfterCall
+from gsmcall.call.outcome import CallInterrupted, CallResult, FaultAfterCall, PlainDial
 from gsmcall.config import SmsSettings
 from gsmcall.messaging.authorise import Authoriser
 from gsmcall.messaging.command import parse_command
@@ -51,7 +51,7 @@ class _Stored:
 
 class SmsInbox:
     def __init__(
-        self, channel: AtChannel, settings: SmsSettings, journal: Journal, dial: Dial,
+        self, channel: AtChannel, settings: SmsSettings, journal: Journal, dial: PlainDial,
         count: Callable[[str], None], outbox: Outbox, stopping: Callable[[], bool] = lambda: False,
     ) -> None:
         self._channel = channel

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gsmcall.at.urcs import is_urc
-from gsmcall.modem.capabilities.probe import Capabilities, optional, probe_call_state, probe_forwarding
+from gsmcall.modem.capabilities.probe import (
+    Capabilities, optional, probe_call_state, probe_forwarding, probe_speech_and_keys,
+)
 from gsmcall.modem.channel import AtChannel
 from gsmcall.modem.errors import CommandTimeout, FatalModemError, ModemError, Stopped, raise_for_signal
 from gsmcall.modem.health import REG_STATES, REGISTERED, read_signal_dbm, registration_states
@@ -64,7 +66,9 @@ def initialise(channel: AtChannel, events: EventQueue, profile_name: str, pin: s
         optional(channel, command)
     pushes = probe_call_state(channel, profile)
     sms = _setup_sms(channel, events, profile) if sms_enabled else False
-    capabilities = Capabilities(call_state_push=pushes, sms=sms, forwarding_query=probe_forwarding(channel, profile))
+    speech, keys = probe_speech_and_keys(channel, profile)
+    capabilities = Capabilities(call_state_push=pushes, sms=sms, forwarding_query=probe_forwarding(channel, profile),
+                                speech=speech, key_detection=keys)
     signal = read_signal_dbm(channel)
     return ModemInfo(manufacturer, model, revision, profile, capabilities, registration, signal)
 

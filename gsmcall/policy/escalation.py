@@ -49,9 +49,10 @@ class RingAgainLater:
 Step = Ring | WaitUntil | Finish | RingAgainLater
 
 
-def stops_escalation(result: CallResult) -> bool:
-    """The stop rule: an answer ends the escalation (the seed's rule)."""
-    return result is CallResult.ANSWERED
+def stops_escalation(result: CallResult, ack_required: bool = False) -> bool:
+    """The stop rule: an acknowledgement always ends the escalation; an answer ends it too
+    (the seed's rule) unless an ack key is required and the modem can hear keys."""
+    return result is CallResult.ACKNOWLEDGED or (result is CallResult.ANSWERED and not ack_required)
 
 
 def next_step(
@@ -60,10 +61,11 @@ def next_step(
     now: float,
     last_call_ended: float | None = None,
     gap: float = 0.0,
+    ack_required: bool = False,
 ) -> Step:
     """``attempts`` are journaled attempt records (``number``, ``result``), in order."""
     for attempt in attempts:
-        if stops_escalation(CallResult(attempt["result"])):
+        if stops_escalation(CallResult(attempt["result"]), ack_required):
             return Finish(attempt["number"])
     index = len(attempts)
     if index < len(numbers):

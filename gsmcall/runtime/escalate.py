@@ -25,21 +25,26 @@ log = logging.getLogger(__name__)
 
 class Escalation:
     def __init__(self, journal: Journal, dial: Dial, gap: float, events: EventQueue,
-                 last_call_ended: Callable[[], float | None] | None = None) -> None:
+                 last_call_ended: Callable[[], float | None] | None = None,
+                 ack_required: Callable[[], bool] = lambda: False) -> None:
         """``last_call_ended``: when the line's previous call ended (any alert's or SMS
-        command's), so the gap holds across alerts; by default, this run's own calls."""
+        command's), so the gap holds across alerts; by default, this run's own calls.
+        ``ack_required``: whether only an ack key ends the escalation now (``calls.ack: key``
+        and a modem that hears keys; one that cannot degrades to the seed's rule)."""
+        self._ack_required = ack_required
         self._journal = journal
         self._dial = dial
         self._gap = gap
         self._events = events
         self._last_call_ended = last_call_ended
 
-    def run(self, mid: str, phones: tuple[str, ...], source: str = "endpoint") -> bool:
+    def run(self, mid: str, phones: tuple[str, ...], source: str = "endpoint", text: str | None = None) -> bool:
         """Ring from where this alert stands; True when it finished (callback queued).
 
         Returns False when asked to stop between or during calls; raises ModemError when
         the modem failed.  Either way the journal holds the progress so far."""
-        progress = self._journal.start_alert(mid, phones, source)
+        progress = self._journal.start_alert(mid, phones, source, text)
+        text = progress.text
         numbers, attempts = progress.phones, list(progress.attempts)
         if attempts and len(attempts) < len(numbers):
             log.info("alert %s: resuming at number %d of %d", mid, len(attempts) + 1, len(numbers))
@@ -48,7 +53,7 @@ class Escalation:
         resumed, last_end = bool(attempts), None
         while True:
             line_end = self._last_call_ended() if self._last_call_ended is not None else last_end
-            step = next_step(numbers, attempts, time.monotonic(), line_end, self._gap)
+            step = next_step(numbers, attempts, time.monotonic(), line_end, self._gap, self._ack_required())
             if isinstance(step, Finish):
                 self._finish(mid, step.resp, resumed and last_end is None, len(numbers))
                 return True
@@ -64,10 +69,10 @@ class Escalation:
                 return False
             log.info("alert %s: ringing %d/%d %s", mid, step.index + 1, len(numbers), step.number)
             try:
-                attempt, fault = self._ring(step)
+                attempt, fault = self._ring(step, text)
             except CallInterrupted:
                 return False
-            if fault is None and self._events.stopping and not stops_escalation(attempt.result):
+            if fault is None and self._events.stopping and not stops_escalation(attempt.result, self._ack_required()):
                 # We cut the call short to shut down: it was not really rung; ring it after restart.
                 log.info("alert %s: stopped while ringing %s", mid, step.number)
                 return False
@@ -79,13 +84,13 @@ class Escalation:
             log.info("alert %s: %s %s%s", mid, step.number, attempt.result.value,
                      f" ({attempt.detail})" if attempt.detail else "")
             if fault is not None:
-                if stops_escalation(attempt.result):
+                if stops_escalation(attempt.result, self._ack_required()):
                     self._finish(mid, step.number, False, len(numbers))
                 raise fault
 
-    def _ring(self, step: Ring) -> tuple[Attempt, FaultAfterCall | None]:
+    def _ring(self, step: Ring, text: str | None) -> tuple[Attempt, FaultAfterCall | None]:
         try:
-            return self._dial(step.number), None
+            return self._dial(step.number, text), None
         except FaultAfterCall as exc:
             return exc.attempt, exc  # the result stands; the modem is recovered after
 

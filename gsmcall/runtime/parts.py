@@ -10,10 +10,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from gsmcall.at.ucs2 import split_for_speech
+from gsmcall.call.ack import AckPlan, speech_text
 from gsmcall.call.outcome import Attempt, CallInterrupted
 from gsmcall.call.runner import place_call
 from gsmcall.call.session import CallTiming
-from gsmcall.config import Settings
+from gsmcall.config import CallSettings, Settings
 from gsmcall.intake.alert import ENDPOINT
 from gsmcall.intake.endpoint import AlertClient
 from gsmcall.intake.poller import EndpointPoller
@@ -21,6 +23,7 @@ from gsmcall.messaging.inbox import SmsInbox
 from gsmcall.messaging.outbox import Outbox
 from gsmcall.metrics import Metrics
 from gsmcall.modem.capabilities.sms import send_pdus
+from gsmcall.modem.capabilities.voice import Voice
 from gsmcall.modem.channel import AtChannel
 from gsmcall.modem.errors import ModemError
 from gsmcall.report.delivery import Delivery
@@ -38,16 +41,41 @@ class Caller:
     command that was (a network that sees call after call flags the SIM; a callee gets a
     moment to call back)."""
 
-    def __init__(self, supervisor: ModemSupervisor, events: EventQueue, timing: CallTiming, gap: float,
+    def __init__(self, supervisor: ModemSupervisor, events: EventQueue, calls: CallSettings,
                  metrics: Metrics) -> None:
         self._supervisor = supervisor
         self._events = events
-        self._timing = timing
-        self._gap = gap
+        self._calls = calls
+        self._timing = CallTiming(calls.ring_timeout, calls.hold)
+        self._gap = calls.gap
         self._metrics = metrics
         self.last_ended: float | None = None
 
-    def __call__(self, number: str) -> Attempt:
+    def ack_required(self) -> bool:
+        """Only the ack key ends an escalation: ``calls.ack: key`` and a modem that hears
+        keys (one that cannot degrades to the seed's rule, and says so at start)."""
+        voice = self._supervisor.voice
+        return self._calls.ack == "key" and (voice is None or voice.keys is not None)
+
+    def _ack_plan(self, voice: Voice, text: str | None) -> AckPlan | None:
+        calls = self._calls
+        if calls.ack != "key" or voice.keys is None:
+            return None
+        pieces: tuple[str, ...] = ()
+        if voice.speech is not None and calls.speech:
+            said = speech_text(calls.speech, text or calls.default_text, calls.ack_key)
+            pieces = tuple(split_for_speech(said, voice.speech.max_hex))
+        return AckPlan(pieces, calls.speech_repeat, calls.ack_key, calls.ack_timeout)
+
+    def __call__(self, number: str, text: str | None = None) -> Attempt:
+        """An alert's call: spoken and acknowledged as ``calls.ack`` says."""
+        return self._place(number, text, acknowledged=True)
+
+    def plain(self, number: str) -> Attempt:
+        """An SMS command's call (``*72...`` reaches the network, not a person): no ack."""
+        return self._place(number, None, acknowledged=False)
+
+    def _place(self, number: str, text: str | None, acknowledged: bool) -> Attempt:
         if self.last_ended is not None and not self._events.pause_until(self.last_ended + self._gap):
             raise CallInterrupted(f"stopped before dialling {number}")
         voice = self._supervisor.voice
@@ -55,7 +83,8 @@ class Caller:
             raise ModemError("the modem is down")
         self._supervisor.alive()  # a long alert list must not look like a hang
         try:
-            attempt = place_call(voice, self._events, number, self._timing)
+            ack = self._ack_plan(voice, text) if acknowledged else None
+            attempt = place_call(voice, self._events, number, self._timing, ack)
         finally:
             self.last_ended = time.monotonic()
         self._metrics.call_finished(attempt.result.value)
@@ -100,9 +129,8 @@ def build(settings: Settings, once: bool) -> Parts:
     client = AlertClient(settings.alerts)
     outbox = Outbox(journal, lambda parts: send_pdus(channel, parts))
     supervisor = ModemSupervisor(channel, events, settings, metrics)
-    caller = Caller(supervisor, events, CallTiming(settings.calls.ring_timeout, settings.calls.hold),
-                    settings.calls.gap, metrics)
-    inbox = SmsInbox(channel, settings.sms, journal, caller, metrics.sms_processed, outbox,
+    caller = Caller(supervisor, events, settings.calls, metrics)
+    inbox = SmsInbox(channel, settings.sms, journal, caller.plain, metrics.sms_processed, outbox,
                      stopping=lambda: events.stopping)
     return Parts(
         settings=settings, events=events, channel=channel, journal=journal, client=client, metrics=metrics,
@@ -110,6 +138,7 @@ def build(settings: Settings, once: bool) -> Parts:
         poller=EndpointPoller(client, journal, settings.alerts, metrics.poll_succeeded),
         delivery=Delivery(journal, {ENDPOINT: EndpointReporter(client)}, metrics.callbacks_pending, everything=once),
         outbox=outbox, inbox=inbox,
-        escalation=Escalation(journal, caller, settings.calls.gap, events, lambda: caller.last_ended),
+        escalation=Escalation(journal, caller, settings.calls.gap, events, lambda: caller.last_ended,
+                              caller.ack_required),
         router=Router(supervisor, inbox, settings.sms.enabled),
     )

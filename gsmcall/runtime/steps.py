@@ -50,7 +50,7 @@ class Steps:
         progress = self.parts.journal.unfinished_alert()
         if progress is None:
             return True
-        finished = self.parts.escalation.run(progress.mid, progress.phones, progress.source)
+        finished = self.parts.escalation.run(progress.mid, progress.phones, progress.source, progress.text)
         if finished:
             self.parts.delivery.deliver()
         return finished
@@ -66,7 +66,7 @@ class Steps:
             self.ring(alert)
 
     def ring(self, alert: Alert) -> None:
-        self.parts.escalation.run(alert.key, alert.numbers, alert.source)
+        self.parts.escalation.run(alert.key, alert.numbers, alert.source, alert.text)
         self.parts.delivery.deliver()
 
     def messages(self) -> None:

@@ -19,6 +19,7 @@ from gsmcall.backoff import Backoff, HealthLog
 from gsmcall.call.runner import hang_up_all
 from gsmcall.config import Settings
 from gsmcall.metrics import Metrics
+from gsmcall.modem.capabilities.probe import voice_of
 from gsmcall.modem.capabilities.voice import Voice
 from gsmcall.modem.channel import AtChannel
 from gsmcall.modem.errors import ModemError
@@ -50,6 +51,7 @@ class ModemSupervisor:
         self.connected_at = 0.0
         self.verify_needed = False  # a boot URC came: tell a restart from a late "PB DONE"
         self._status = StatusFile(settings.state.dir)
+        self._warned_no_keys = False
         self._status.modem_down("starting")
 
     @property
@@ -63,12 +65,16 @@ class ModemSupervisor:
         self.channel.open()
         info = initialise(self.channel, self._events, self._settings.modem.profile, self._settings.modem.pin,
                           self._settings.sms.enabled, state_dir=self._settings.state.dir)
-        voice = Voice(self.channel, info.profile.voice, info.capabilities.call_state_push)
+        voice = voice_of(self.channel, info.profile, info.capabilities)
         hang_up_all(voice, self._events)  # a call left up by a crash, or a fault mid-call
         self.info, self.voice = info, voice
         self.connected_at = time.monotonic()
         self._events.schedule("probe", self.connected_at + PROBE_EVERY)
         log.info("modem capabilities: %s", info.capabilities.describe())
+        if self._settings.calls.ack == "key" and voice.keys is None and not self._warned_no_keys:
+            self._warned_no_keys = True
+            log.warning("calls.ack is key but this modem cannot hear keys: an answer ends the escalation "
+                        "(reported as answered, never acknowledged)")
         self._metrics.modem_up(True)
         self._metrics.registration(info.registration)
         self._metrics.signal_dbm(info.signal_dbm)

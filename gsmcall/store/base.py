@@ -47,6 +47,7 @@ class AlertProgress:
     phones: tuple[str, ...]
     attempts: list[dict[str, Any]]
     source: str = DEFAULT_SOURCE
+    text: str | None = None  # what the alert is about, spoken into the call
 
     @property
     def next_index(self) -> int:
@@ -94,10 +95,11 @@ class Journal(Protocol):
 
     # --- alerts --------------------------------------------------------------------------------
 
-    def start_alert(self, mid: str, phones: Sequence[str], source: str = DEFAULT_SOURCE) -> AlertProgress:
+    def start_alert(self, mid: str, phones: Sequence[str], source: str = DEFAULT_SOURCE,
+                    text: str | None = None) -> AlertProgress:
         """Begin ringing an alert, or return the progress of this mid if it is already under way.
 
-        The phone list and source stored first win, so attempt indexes keep meaning the same
+        The phone list, source and text stored first win, so attempt indexes keep meaning the same
         numbers and the callback goes back to where the alert came from.
         Raises ValueError for a finished mid: the caller must check callback_state() first.
         """

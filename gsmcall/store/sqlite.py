@@ -177,19 +177,20 @@ class SqliteJournal:
         rows = db.execute("SELECT attempt FROM attempts WHERE mid = ? ORDER BY seq", (mid,))
         return [json.loads(text) for (text,) in rows]
 
-    def start_alert(self, mid: str, phones: Sequence[str], source: str = DEFAULT_SOURCE) -> AlertProgress:
+    def start_alert(self, mid: str, phones: Sequence[str], source: str = DEFAULT_SOURCE,
+                    text: str | None = None) -> AlertProgress:
         with self._tx() as db:
-            row = db.execute("SELECT phones, finished_at, source FROM alerts WHERE mid = ?", (mid,)).fetchone()
+            row = db.execute("SELECT phones, finished_at, source, text FROM alerts WHERE mid = ?", (mid,)).fetchone()
             if row is None:
                 db.execute(
-                    "INSERT INTO alerts (mid, phones, started_at, source) VALUES (?, ?, ?, ?)",
-                    (mid, json.dumps(list(phones), ensure_ascii=False), self._clock(), source),
+                    "INSERT INTO alerts (mid, phones, started_at, source, text) VALUES (?, ?, ?, ?, ?)",
+                    (mid, json.dumps(list(phones), ensure_ascii=False), self._clock(), source, text),
                 )
-                return AlertProgress(mid, tuple(phones), [], source)
-            stored, finished_at, stored_source = row
+                return AlertProgress(mid, tuple(phones), [], source, text)
+            stored, finished_at, stored_source, stored_text = row
             if finished_at is not None:
                 raise ValueError(f"alert {mid!r} is already finished")
-            return AlertProgress(mid, tuple(json.loads(stored)), self._attempts(db, mid), stored_source)
+            return AlertProgress(mid, tuple(json.loads(stored)), self._attempts(db, mid), stored_source, stored_text)
 
     def record_attempt(self, mid: str, attempt: dict[str, Any]) -> None:
         text = json.dumps(attempt, ensure_ascii=False)
@@ -215,12 +216,12 @@ class SqliteJournal:
     def unfinished_alert(self) -> AlertProgress | None:
         with self._tx() as db:
             row = db.execute(
-                "SELECT mid, phones, source FROM alerts WHERE finished_at IS NULL ORDER BY started_at, rowid LIMIT 1"
+                "SELECT mid, phones, source, text FROM alerts WHERE finished_at IS NULL ORDER BY started_at, rowid LIMIT 1"
             ).fetchone()
             if row is None:
                 return None
-            mid, phones, source = row
-            return AlertProgress(mid, tuple(json.loads(phones)), self._attempts(db, mid), source)
+            mid, phones, source, text = row
+            return AlertProgress(mid, tuple(json.loads(phones)), self._attempts(db, mid), source, text)
 
     def finish_alert(self, mid: str, resp: str | None) -> None:
         with self._tx() as db:

@@ -16,7 +16,7 @@ from gsmcall.store.base import JournalError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA_V1 = """
 CREATE TABLE schema_version (version INTEGER NOT NULL);
@@ -75,8 +75,14 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox (state, next_at);
 """
 
+# What the alert is about (the endpoint's optional "text"), spoken into its calls; NULL for
+# the alerts a version 2 file holds, which then use calls.default_text.
+_V2_TO_V3 = """
+ALTER TABLE alerts ADD COLUMN text TEXT;
+"""
+
 # MIGRATIONS[n] takes a file from version n to version n + 1.
-MIGRATIONS = {1: _V1_TO_V2}
+MIGRATIONS = {1: _V1_TO_V2, 2: _V2_TO_V3}
 
 
 def _run(db: sqlite3.Connection, script: str) -> None:

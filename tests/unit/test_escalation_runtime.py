@@ -14,7 +14,7 @@ from gsmcall.modem.errors import ModemError
 
 
 def scripted(results: dict[str, CallResult], log: list[str]):
-    def dial(number: str) -> Attempt:
+    def dial(number: str, text: str | None = None) -> Attempt:
         log.append(number)
         return Attempt(number, results[number])
 
@@ -73,7 +73,7 @@ def test_every_number_refused_is_a_modem_fault_not_nobody_answered(tmp_path):
 def test_fault_after_an_answer_reports_the_answer_then_raises(tmp_path):
     from gsmcall.call.outcome import FaultAfterCall
 
-    def dial(number: str) -> Attempt:
+    def dial(number: str, text: str | None = None) -> Attempt:
         raise FaultAfterCall(Attempt(number, CallResult.ANSWERED), "hang-up timed out")
 
     with Journal(tmp_path) as journal:

@@ -207,8 +207,22 @@ def test_an_answer_after_failures_is_the_responder() -> None:
 
 # --- the stop rule and the give-up threshold -----------------------------------------------
 @pytest.mark.parametrize("result", list(CallResult))
-def test_only_an_answer_stops_the_escalation(result: CallResult) -> None:
-    assert stops_escalation(result) is (result is CallResult.ANSWERED)
+def test_only_an_answer_or_an_acknowledgement_stops_the_escalation(result: CallResult) -> None:
+    assert stops_escalation(result) is (result in (CallResult.ANSWERED, CallResult.ACKNOWLEDGED))
+
+
+@pytest.mark.parametrize("result", list(CallResult))
+def test_with_an_ack_required_only_the_ack_key_stops_it(result: CallResult) -> None:
+    assert stops_escalation(result, ack_required=True) is (result is CallResult.ACKNOWLEDGED)
+
+
+def test_an_answer_without_the_key_rings_the_next_number_when_an_ack_is_required() -> None:
+    answered = [{"number": A, "result": "answered"}]
+    assert next_step([A, B], answered, 0.0, ack_required=True) == Ring(1, B)
+    assert next_step([A, B], answered, 0.0) == Finish(A)
+    acked = [{"number": A, "result": "answered"}, {"number": B, "result": "acknowledged"}]
+    assert next_step([A, B], acked, 0.0, ack_required=True) == Finish(B)
+    assert next_step([A, B], answered + [{"number": B, "result": "no_answer"}], 0.0, ack_required=True) == Finish(None)
 
 
 def test_give_up_on_number_thresholds() -> None:

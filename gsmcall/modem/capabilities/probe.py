@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from gsmcall.modem.capabilities.voice import Voice
 from gsmcall.modem.channel import AtChannel
 from gsmcall.modem.profiles import Profile
 
@@ -49,3 +50,17 @@ def probe_call_state(channel: AtChannel, profile: Profile) -> bool:
 
 def probe_forwarding(channel: AtChannel, profile: Profile) -> bool:
     return channel.command(profile.forwarding.probe).ok
+
+
+def probe_speech_and_keys(channel: AtChannel, profile: Profile) -> tuple[bool, bool]:
+    """Whether this firmware has the profile's TTS and key detector (their ``=?`` forms):
+    TTS depends on the SKU, DDET on the build, so the profile alone cannot say."""
+    speech = profile.speech is not None and channel.command(profile.speech.probe).ok
+    keys = profile.keys is not None and channel.command(profile.keys.probe).ok
+    return speech, keys
+
+
+def voice_of(channel: AtChannel, profile: Profile, capabilities: Capabilities) -> Voice:
+    """The voice capability as probed: speech and keys only where the probe found them."""
+    return Voice(channel, profile.voice, capabilities.call_state_push,
+                 profile.speech if capabilities.speech else None, profile.keys if capabilities.key_detection else None)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from gsmcall.at.callstate import ClccEntry, parse_clcc
 from gsmcall.at.protocol import Response
+from gsmcall.at.ucs2 import ucs2_hex
+from gsmcall.modem.capabilities.speech import KeySpec, SpeechSpec, parse_key, speech_ended
 from gsmcall.modem.channel import AtChannel
 from gsmcall.modem.errors import CommandTimeout, ModemError
 from gsmcall.modem.health import check_alive
@@ -41,12 +43,44 @@ class VoiceSpec:
 
 class Voice:
     """A modem's voice capability as probed: ``pushes`` is False when the firmware refused
-    the call-state commands, whatever the profile hoped for."""
+    the call-state commands, whatever the profile hoped for; ``speech`` and ``keys`` are None
+    where the probe found no TTS or no key detector."""
 
-    def __init__(self, channel: AtChannel, spec: VoiceSpec, pushes: bool) -> None:
+    def __init__(self, channel: AtChannel, spec: VoiceSpec, pushes: bool,
+                 speech: SpeechSpec | None = None, keys: KeySpec | None = None) -> None:
         self.channel = channel
         self.spec = spec
         self.pushes = pushes
+        self.speech = speech
+        self.keys = keys
+
+    def start_ack(self) -> None:
+        """After the answer: key detection on (DDET works only during a call) and speech to
+        the far end.  A refusal is logged; the call goes on (no key then means no ack)."""
+        commands = (*(self.speech.prepare if self.speech else ()), *((self.keys.enable,) if self.keys else ()))
+        for command in commands:
+            response = self.channel.command(command)
+            if not response.ok:
+                log.warning("%s refused during the call (%s)", command, response.final.text)
+
+    def speak(self, piece: str) -> bool:
+        """Start playing one piece; False when the module refused it (or has no TTS)."""
+        if self.speech is None:
+            return False
+        response = self.channel.command(self.speech.speak.format(hex=ucs2_hex(piece)))
+        if not response.ok:
+            log.warning("the modem refused to speak (%s); waiting for the key without speech", response.final.text)
+        return response.ok
+
+    def stop_speech(self) -> None:
+        if self.speech is not None and not self.channel.command(self.speech.stop).ok:
+            log.info("%s refused: the speech had already ended", self.speech.stop)
+
+    def key_in(self, line: str) -> str | None:
+        return parse_key(self.keys, line) if self.keys is not None else None
+
+    def speech_end_in(self, line: str) -> bool | None:
+        return speech_ended(self.speech, line) if self.speech is not None else None
 
     def check_alive(self) -> None:
         check_alive(self.channel)

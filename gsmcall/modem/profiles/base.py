@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from gsmcall.modem.capabilities.forwarding import ForwardingSpec
 from gsmcall.modem.capabilities.sms import SmsSpec
+from gsmcall.modem.capabilities.speech import KeySpec, SpeechSpec
 from gsmcall.modem.capabilities.voice import VoiceSpec
 
 
@@ -19,3 +20,6 @@ class Profile:
     voice: VoiceSpec = field(default_factory=VoiceSpec)
     sms: SmsSpec = field(default_factory=SmsSpec)
     forwarding: ForwardingSpec = field(default_factory=ForwardingSpec)
+    # No 27.007 command speaks into a call or hears keys: None where the family has none.
+    speech: SpeechSpec | None = None
+    keys: KeySpec | None = None

@@ -1,5 +1,6 @@
 """SIMCom SIM800/SIM900 (2G): ``+CLCC`` pushed on change plus ``MO RING``/``MO CONNECTED``."""
 
+from gsmcall.modem.capabilities.speech import KeySpec, SpeechSpec
 from gsmcall.modem.capabilities.voice import VoiceSpec
 from gsmcall.modem.profiles.base import Profile
 
@@ -14,4 +15,9 @@ SIM800 = Profile(
         # AT+CHUP is not in the SIM800 V1.09 command list.
         hangup_commands=("ATH",),
     ),
+    # TTS only on the TTS firmware builds (not the SIM800L) [M]: the probe decides.  The piece
+    # limit is [I].
+    speech=SpeechSpec(probe="AT+CTTS=?", speak='AT+CTTS=1,"{hex}"', stop="AT+CTTS=0", done_prefix="+CTTS:",
+                      max_hex=512),
+    keys=KeySpec(probe="AT+DDET=?", enable="AT+DDET=1,0,0", urc_prefix="+DTMF:"),
 )

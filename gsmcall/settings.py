@@ -1,0 +1,99 @@
+"""The typed settings every part of gsmcall is given, one frozen dataclass per config section.
+
+Kept apart from their validation (``gsmcall.config``), so the parts that only read settings
+do not depend on YAML parsing; the defaults here are the contract of DESIGN.md section 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+
+@dataclass(frozen=True)
+class ModemSettings:
+    port: str
+    baudrate: int = 115200
+    profile: str = "auto"
+    pin: str | None = None
+    command_timeout: float = 5
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    url: str
+    poll_interval: float = 10
+    timeout: float = 10
+    headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    verify_tls: bool = True
+
+
+@dataclass(frozen=True)
+class CallSettings:
+    ring_timeout: float = 40
+    hold: float = 3
+    gap: float = 5
+    ack: str = "none"  # none: an answer ends the escalation (the seed's rule); key: only the ack key
+    ack_key: str = "1"
+    ack_timeout: float = 30
+    speech: str = "{text}。确认请按{ack_key}。"
+    speech_repeat: int = 3
+    default_text: str = "您有一条新的告警"
+
+
+@dataclass(frozen=True)
+class SmsSettings:
+    enabled: bool = True
+    keyword: str = "autocall"
+    allowed_senders: tuple[str, ...] = ()
+    allowed_targets: tuple[str, ...] = (r"^\*72\d{5,20}$", r"^\+?\d{3,20}$")
+    default_region: str = "CN"
+    reply: bool = False
+
+
+@dataclass(frozen=True)
+class StateSettings:
+    dir: Path = Path("/var/lib/gsmcall")
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    level: str = "INFO"
+    show_numbers: bool = False
+
+
+@dataclass(frozen=True)
+class MetricsSettings:
+    listen: str | None = None
+
+    @property
+    def address(self) -> tuple[str, int] | None:
+        """``listen`` split for ``socket.bind``; brackets of an IPv6 literal are removed."""
+        return None if self.listen is None else split_host_port(self.listen)
+
+
+@dataclass(frozen=True)
+class Settings:
+    modem: ModemSettings
+    alerts: AlertSettings
+    calls: CallSettings = field(default_factory=CallSettings)
+    sms: SmsSettings = field(default_factory=SmsSettings)
+    state: StateSettings = field(default_factory=StateSettings)
+    log: LogSettings = field(default_factory=LogSettings)
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)
+
+
+def split_host_port(text: str) -> tuple[str, int]:
+    """Split ``host:port`` / ``[v6]:port``; raise ValueError with the reason."""
+    host, sep, port = text.rpartition(":")
+    if not sep or not host or not port.isdigit():
+        raise ValueError("must be host:port, e.g. 127.0.0.1:9464")
+    if not 1 <= int(port) <= 65535:
+        raise ValueError("port must be 1-65535")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    elif ":" in host:
+        raise ValueError("an IPv6 address must be in brackets, e.g. [::1]:9464")
+    return host, int(port)
