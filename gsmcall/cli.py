@@ -61,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true", help="machine-readable output")
     dial = sub.add_parser("dial", parents=[options], help="place one call and print its outcome")
     dial.add_argument("number")
+    dial.add_argument("--say", metavar="TEXT", default=None,
+                      help="with calls.ack: key, speak TEXT after the answer and wait for the ack key")
     demo = sub.add_parser("demo", help="emulator + local endpoint + one full cycle, no hardware needed")
     demo.add_argument("--profile", default="ec25", choices=list(PROFILES))
     sub.add_parser("emulator", help="run the bundled modem emulator on a pseudo-terminal (see gsmcall emulator -h)")
@@ -97,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "status":
         return _status(settings, args.json)
     if args.command == "dial":
-        return _dial(settings, args.number)
+        return _dial(settings, args.number, args.say)
     return _run_daemon(settings, args.once)
 
 
@@ -141,13 +143,13 @@ def _print_items(items: list[CheckItem], as_json: bool) -> int:
     return diagnosis.exit_code(items)
 
 
-def _dial(settings: Settings, number: str) -> int:
+def _dial(settings: Settings, number: str, say: str | None) -> int:
     from gsmcall.dial import run_dial
 
     if not is_diallable(number):
         print(f"gsmcall: {number!r} is not a number to dial (digits, *, # and a leading +)", file=sys.stderr)
         return EXIT_CONFIG
-    return run_dial(settings, number)
+    return run_dial(settings, number, say)
 
 
 def _demo(profile: str) -> int:

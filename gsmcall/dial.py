@@ -14,22 +14,28 @@ import sys
 import threading
 
 from gsmcall.call.outcome import Attempt, CallResult, FaultAfterCall
+from gsmcall.call.plan import plan_for
 from gsmcall.call.runner import hang_up_all, place_call
 from gsmcall.call.session import CallTiming
 from gsmcall.config import Settings
 from gsmcall.events import EventQueue
-from gsmcall.exitcodes import EXIT_INTERRUPTED, EXIT_MODEM, EXIT_NOT_ANSWERED, EXIT_OK, EXIT_SIM
+from gsmcall.exitcodes import (
+    EXIT_INTERRUPTED,
+    EXIT_MODEM,
+    EXIT_NOT_ANSWERED,
+    EXIT_OK,
+    EXIT_SIM,
+)
 from gsmcall.modem.capabilities.probe import voice_of
 from gsmcall.modem.capabilities.voice import Voice
 from gsmcall.modem.channel import AtChannel
 from gsmcall.modem.errors import FatalModemError, ModemError, SimLocked, Stopped
 from gsmcall.modem.setup import initialise
 
-
 REACHED = (CallResult.ANSWERED, CallResult.ACKNOWLEDGED)
 
 
-def run_dial(settings: Settings, number: str) -> int:
+def run_dial(settings: Settings, number: str, say: str | None = None) -> int:
     events = EventQueue()
     channel = AtChannel(settings.modem.port, settings.modem.baudrate, settings.modem.command_timeout)
 
@@ -44,6 +50,7 @@ def run_dial(settings: Settings, number: str) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, on_signal)
     voice: Voice | None = None
+    plan = None
     attempt: Attempt | None = None
     code = EXIT_OK
     try:
@@ -52,7 +59,8 @@ def run_dial(settings: Settings, number: str) -> int:
             info = initialise(channel, events, settings.modem.profile, settings.modem.pin, sms_enabled=False,
                               state_dir=settings.state.dir)
             voice = voice_of(channel, info.profile, info.capabilities)
-            attempt = place_call(voice, events, number, CallTiming(settings.calls.ring_timeout, settings.calls.hold))
+            plan = plan_for(settings.calls, voice, say) if settings.calls.ack == "key" else None
+            attempt = place_call(voice, events, number, CallTiming(settings.calls.ring_timeout, settings.calls.hold), plan)
     except FaultAfterCall as fault:
         attempt, code = fault.attempt, EXIT_MODEM
         print(f"gsmcall: modem: {fault}", file=sys.stderr)
@@ -78,12 +86,13 @@ def run_dial(settings: Settings, number: str) -> int:
     if code == EXIT_INTERRUPTED:
         print(f"{number}: interrupted")
     elif attempt is not None:
-        print(_describe(number, attempt))
+        print(_describe(number, attempt, plan is not None))
     return code
 
 
-def _describe(number: str, attempt: Attempt) -> str:
+def _describe(number: str, attempt: Attempt, acked: bool) -> str:
     times = ", ".join(f"{k.replace('_', ' ')} {v:.1f}s" for k, v in attempt.to_json().items()
                       if k in ("alerting_after", "answered_after", "duration") and isinstance(v, float))
-    return (f"{number}: {attempt.result.value}" + (f" ({times})" if times else "")
+    result = "answered (no key)" if attempt.result is CallResult.ANSWERED and acked else attempt.result.value
+    return (f"{number}: {result}" + (f" ({times})" if times else "")
             + (f" - {attempt.detail}" if attempt.detail else ""))

@@ -10,12 +10,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from gsmcall.at.ucs2 import split_for_speech
-from gsmcall.call.ack import AckPlan, speech_text
 from gsmcall.call.outcome import Attempt, CallInterrupted
+from gsmcall.call.plan import plan_for
 from gsmcall.call.runner import place_call
 from gsmcall.call.session import CallTiming
 from gsmcall.config import CallSettings, Settings
+from gsmcall.events import EventQueue
 from gsmcall.intake.alert import ENDPOINT
 from gsmcall.intake.endpoint import AlertClient
 from gsmcall.intake.poller import EndpointPoller
@@ -23,13 +23,11 @@ from gsmcall.messaging.inbox import SmsInbox
 from gsmcall.messaging.outbox import Outbox
 from gsmcall.metrics import Metrics
 from gsmcall.modem.capabilities.sms import send_pdus
-from gsmcall.modem.capabilities.voice import Voice
 from gsmcall.modem.channel import AtChannel
 from gsmcall.modem.errors import ModemError
 from gsmcall.report.delivery import Delivery
 from gsmcall.report.endpoint import EndpointReporter
 from gsmcall.runtime.escalate import Escalation
-from gsmcall.events import EventQueue
 from gsmcall.runtime.router import Router
 from gsmcall.runtime.supervisor import ModemSupervisor
 from gsmcall.store import Journal, open_journal
@@ -57,16 +55,6 @@ class Caller:
         voice = self._supervisor.voice
         return self._calls.ack == "key" and (voice is None or voice.keys is not None)
 
-    def _ack_plan(self, voice: Voice, text: str | None) -> AckPlan | None:
-        calls = self._calls
-        if calls.ack != "key" or voice.keys is None:
-            return None
-        pieces: tuple[str, ...] = ()
-        if voice.speech is not None and calls.speech:
-            said = speech_text(calls.speech, text or calls.default_text, calls.ack_key)
-            pieces = tuple(split_for_speech(said, voice.speech.max_hex))
-        return AckPlan(pieces, calls.speech_repeat, calls.ack_key, calls.ack_timeout)
-
     def __call__(self, number: str, text: str | None = None) -> Attempt:
         """An alert's call: spoken and acknowledged as ``calls.ack`` says."""
         return self._place(number, text, acknowledged=True)
@@ -83,7 +71,7 @@ class Caller:
             raise ModemError("the modem is down")
         self._supervisor.alive()  # a long alert list must not look like a hang
         try:
-            ack = self._ack_plan(voice, text) if acknowledged else None
+            ack = plan_for(self._calls, voice, text) if acknowledged and self._calls.ack == "key" else None
             attempt = place_call(voice, self._events, number, self._timing, ack)
         finally:
             self.last_ended = time.monotonic()
