@@ -54,6 +54,10 @@ class Metrics:
             "Unix time of the last poll the alert endpoint answered.",
             registry=self.registry,
         )
+        self._capability = Gauge(
+            "gsmcall_modem_capability", "1 when the modem has the capability (probed at init), else 0.",
+            ["capability"], registry=self.registry,
+        )
         # Series that exist from the start read 0 instead of being absent, so rate() and
         # absent-series alerts work before the first event.
         for result in CallResult:
@@ -88,6 +92,11 @@ class Metrics:
     def signal_dbm(self, dbm: float | None) -> None:
         """``None`` (``+CSQ: 99``, not known) is exported as NaN, not as a fake number."""
         self._signal.set(math.nan if dbm is None else dbm)
+
+    def capabilities(self, flags: dict[str, bool]) -> None:
+        """What the probe found, e.g. ``{"speech": False, "key_detection": True}``."""
+        for name, present in flags.items():
+            self._capability.labels(name).set(1 if present else 0)
 
     def poll_succeeded(self, ts: float) -> None:
         self._last_poll.set(ts)

@@ -76,6 +76,7 @@ class ModemSupervisor:
             log.warning("calls.ack is key but this modem cannot hear keys: an answer ends the escalation "
                         "(reported as answered, never acknowledged)")
         self._metrics.modem_up(True)
+        self._metrics.capabilities(info.capabilities.flags())
         self._metrics.registration(info.registration)
         self._metrics.signal_dbm(info.signal_dbm)
         sdnotify.ready()

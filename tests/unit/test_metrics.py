@@ -120,3 +120,11 @@ def test_an_address_in_use_fails_at_once(served: tuple[Metrics, str]) -> None:
     port = int(served[1].rsplit(":", 1)[1].split("/")[0])
     with pytest.raises(OSError):
         Metrics().serve("127.0.0.1", port)
+
+
+def test_capabilities_say_what_the_probe_found(served: tuple[Metrics, str]) -> None:
+    metrics, url = served
+    metrics.capabilities({"speech": False, "key_detection": True})
+    samples = scrape(url)
+    assert samples[("gsmcall_modem_capability", (("capability", "speech"),))] == 0
+    assert samples[("gsmcall_modem_capability", (("capability", "key_detection"),))] == 1

@@ -21,6 +21,10 @@ class Capabilities:
     speech: bool = False
     key_detection: bool = False
 
+    def flags(self) -> dict[str, bool]:
+        return {"call_state_push": self.call_state_push, "sms": self.sms, "forwarding_query": self.forwarding_query,
+                "speech": self.speech, "key_detection": self.key_detection}
+
     def describe(self) -> str:
         def yes(flag: bool) -> str:
             return "yes" if flag else "no"
