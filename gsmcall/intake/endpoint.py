@@ -7,6 +7,10 @@ The poll and the callback run on the loop that owns the modem, so an endpoint mu
 to hold it: ``alerts.timeout`` bounds each whole request (connect, status line, headers, body),
 not each socket read as requests' own timeout does, and a reply is read only up to
 ``MAX_REPLY_BYTES``.  A slow, endless or absurd reply is one more EndpointError.
+
+Every request, the poll and the callback alike, goes through ``AlertClient._request``, which
+logs it at DEBUG (``-v``) as one line with its status and time; the headers, which may carry
+a token, never reach the log, and the URL is shown as ``redact.shown_url`` shows it.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import codecs
 import http.client
 import json
 import logging
+import time
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -26,6 +31,7 @@ from gsmcall.config import AlertSettings
 from gsmcall.dialstring import is_diallable
 from gsmcall.intake.alert import Alert
 from gsmcall.intake.deadline import Deadline, DeadlineAdapter
+from gsmcall.redact import shown_url
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +45,32 @@ _TRANSPORT_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, ht
 
 
 class EndpointError(Exception):
-    """The endpoint could not be used this time; str() is a single line fit for the log."""
+    """The endpoint could not be used this time; str() is a single line fit for the log.
+
+    ``reason`` is that line without the request it names and ``status`` the HTTP status the
+    endpoint answered with, if it did: what the ``-v`` line of the request shows."""
+
+    def __init__(self, message: str, reason: str | None = None, status: int | None = None) -> None:
+        super().__init__(message)
+        self.reason = message if reason is None else reason
+        self.status = status
+
+
+def _failed(what: str, reason: str, status: int | None = None) -> EndpointError:
+    return EndpointError(f"{what}: {reason}", reason, status)
+
+
+def _took(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s"
+
+
+def _log_request(method: str, url: str, started: float, status: int | None, failure: str | None = None) -> None:
+    """The one ``-v`` line of a request: ``GET <url> -> 200 in 12 ms``, or how it failed."""
+    took = _took(time.monotonic() - started)
+    if status is not None:
+        log.debug("%s %s -> %d in %s", method, shown_url(url), status, took)
+    else:
+        log.debug("%s %s -> failed after %s: %s", method, shown_url(url), took, failure)
 
 
 def _one_line(text: str, limit: int = _SNIPPET) -> str:
@@ -65,14 +96,6 @@ def _root_cause(exc: BaseException) -> BaseException:
 def _describe(exc: BaseException) -> str:
     cause = _root_cause(exc)
     return f"{type(cause).__name__}: {_one_line(str(cause), 200)}"
-
-
-def _display_url(url: str) -> str:
-    """The URL without user:password, which must not reach the log."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def with_query(url: str, params: dict[str, str]) -> str:
@@ -126,7 +149,7 @@ def _phone(index: int, value: Any) -> str:
 def parse_alert(document: Any) -> Alert | None:
     """Turn a decoded GET reply into an Alert, None for "no alert", or raise ValueError."""
     if not isinstance(document, dict):
-        raise ValueError(f"expected a JSON object, got {type(document).__name__}")
+        raise ValueError(f"expected a JSON object, got {type(document).__name__}")  # noqa: TRY004 - callers catch ValueError
     code = document.get("code")
     if isinstance(code, bool) or code not in (0, 1):
         raise ValueError(f"'code' must be 0 or 1, got {_one_line(repr(code))}")
@@ -168,7 +191,7 @@ class AlertClient:
         adapter = DeadlineAdapter()  # without it alerts.timeout would bound each read, not the request
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
-        self._shown_url = _display_url(settings.url)
+        self._shown_url = shown_url(settings.url)
 
     def close(self) -> None:
         self._session.close()
@@ -176,6 +199,16 @@ class AlertClient:
     def _request(self, method: str, url: str, *, read_body: bool, **kwargs: Any) -> tuple[bytes, str | None]:
         """One request within ``alerts.timeout`` from start to end: a 2xx reply's body (read up to
         MAX_REPLY_BYTES, only when ``read_body``) and its charset; any other status is an error."""
+        started = time.monotonic()
+        try:
+            status, body, encoding = self._exchange(method, url, read_body, **kwargs)
+        except EndpointError as exc:
+            _log_request(method, url, started, exc.status, exc.reason)
+            raise
+        _log_request(method, url, started, status)
+        return body, encoding
+
+    def _exchange(self, method: str, url: str, read_body: bool, **kwargs: Any) -> tuple[int, bytes, str | None]:
         what = f"{method} {self._shown_url}"
         timeout = self._settings.timeout
         with Deadline(timeout) as deadline:
@@ -191,30 +224,30 @@ class AlertClient:
                 )
             except _TRANSPORT_ERRORS as exc:
                 if isinstance(exc, requests.Timeout) or deadline.expired:
-                    raise EndpointError(f"{what}: no answer within {timeout:g}s") from None
-                raise EndpointError(f"{what}: {_describe(exc)}") from None
+                    raise _failed(what, f"no answer within {timeout:g}s") from None
+                raise _failed(what, _describe(exc)) from None
             with response:
                 if not 200 <= response.status_code < 300:
                     raise self._status_error(what, response, deadline)
                 if not read_body:
-                    return b"", response.encoding  # any 2xx counts, whatever its body
-                return self._read_reply(what, response, deadline)
+                    return response.status_code, b"", response.encoding  # any 2xx counts, whatever its body
+                return response.status_code, *self._read_reply(what, response, deadline)
 
     def _read_reply(self, what: str, response: requests.Response, deadline: Deadline) -> tuple[bytes, str | None]:
         limit = f"the {MAX_REPLY_BYTES // 1024 // 1024} MiB limit"
         declared = response.headers.get("Content-Length", "").strip()
         if declared.isdigit() and int(declared) > MAX_REPLY_BYTES:
-            raise EndpointError(f"{what}: reply of {int(declared)} bytes is over {limit}; not read")
+            raise _failed(what, f"reply of {int(declared)} bytes is over {limit}; not read")
         try:
             body, more = _read(response, deadline, MAX_REPLY_BYTES)
         except _TRANSPORT_ERRORS as exc:
             if not deadline.expired:
-                raise EndpointError(f"{what}: reply broken off: {_describe(exc)}") from None
+                raise _failed(what, f"reply broken off: {_describe(exc)}") from None
             body, more = b"", False
         if more:
-            raise EndpointError(f"{what}: reply is over {limit}; not read further")
+            raise _failed(what, f"reply is over {limit}; not read further")
         if deadline.expired:
-            raise EndpointError(f"{what}: no complete answer within {self._settings.timeout:g}s")
+            raise _failed(what, f"no complete answer within {self._settings.timeout:g}s")
         return body, response.encoding
 
     @staticmethod
@@ -225,7 +258,7 @@ class AlertClient:
         except _TRANSPORT_ERRORS:
             peek = b""
         body = _one_line(_text(peek, response.encoding))
-        return EndpointError(f"{what}: {status}: {body}" if body else f"{what}: {status}")
+        return _failed(what, f"{status}: {body}" if body else status, response.status_code)
 
     def poll(self) -> Alert | None:
         """Ask for the next alert; None when the endpoint says there is nothing to call."""

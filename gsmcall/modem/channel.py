@@ -6,6 +6,9 @@ queue, so a caller waits on a queue (an event) rather than sleeping and polling.
 thread survives any byte sequence (decoding replaces what is not UTF-8); a vanished port
 ends it and wakes every waiter with ``ModemGone``.
 
+With ``-v`` every line received is logged once, as framed (``AT< +CSQ: 20,99``), and every
+command and payload sent (``AT> AT+CSQ``), marked as AT traffic for the log's mask.
+
 URCs go to the sinks attached with ``attach`` (in the daemon: its one event queue), so the
 channel knows nothing of who consumes them or of any other kind of event.
 """
@@ -22,9 +25,20 @@ from typing import Protocol
 
 import serial
 
-from gsmcall.at.protocol import ESC, AtProtocol, Command, Completed, Response, SendPayload, Urc
+from gsmcall.at.framing import LineFramer, Prompt
+from gsmcall.at.protocol import (
+    CTRL_Z,
+    ESC,
+    AtProtocol,
+    Command,
+    Completed,
+    Response,
+    SendPayload,
+    Urc,
+)
 from gsmcall.modem.errors import CommandTimeout, ModemGone, ModemRestarted, PortBusy
 from gsmcall.modem.portlock import describe_holders
+from gsmcall.redact import AT_TRACE
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +65,31 @@ class UrcSink(Protocol):
     def port_lost(self) -> None: ...
 
 
+class AtTrace:
+    """The ``-v`` view of the port: one log line per line received, whatever the read chunks.
+
+    ``AtProtocol`` frames the same bytes for itself and does not hand its lines out, so the
+    trace frames them again with the same framer; it is fed only while DEBUG is on, so a
+    quiet daemon pays nothing for it."""
+
+    def __init__(self) -> None:
+        self._framer = LineFramer()
+
+    def reset(self) -> None:
+        self._framer.reset()
+
+    def sent(self, text: str, prompt_expected: bool = False) -> None:
+        """A command line (or a payload) written; ``prompt_expected`` as the protocol's."""
+        self._framer.expect_prompt = prompt_expected
+        log.debug("AT> %s", text, extra=AT_TRACE)
+
+    def received(self, data: bytes) -> None:
+        if not log.isEnabledFor(logging.DEBUG):
+            return
+        for token in self._framer.feed(data):
+            log.debug("AT< %s", "> " if isinstance(token, Prompt) else token.text, extra=AT_TRACE)
+
+
 class AtChannel:
     def __init__(self, port: str, baudrate: int = 115200, default_timeout: float = 5.0) -> None:
         self.port = port
@@ -58,6 +97,7 @@ class AtChannel:
         self.default_timeout = default_timeout
         self._serial: serial.Serial | None = None
         self._protocol = AtProtocol()
+        self._trace = AtTrace()
         self._state_lock = threading.Lock()
         self._command_lock = threading.Lock()
         self._done = threading.Condition(self._state_lock)
@@ -81,6 +121,7 @@ class AtChannel:
             raise ModemGone(f"cannot open {self.port}: {exc}") from exc
         with self._state_lock:
             self._protocol.reset()
+            self._trace.reset()
             self._response = None
             self._serial = ser
             self._lost.clear()
@@ -130,7 +171,7 @@ class AtChannel:
                     raise ModemGone(f"{self.port} is not open")
                 self._response = None
                 data = self._protocol.start(command)
-            log.debug("AT> %s", text)
+            self._trace.sent(text, prompt_expected=command.payload is not None)
             self._write(ser, data)
             sent_at = time.monotonic()
             deadline = sent_at + command.timeout
@@ -146,7 +187,7 @@ class AtChannel:
                             self._done.wait(early)
                             continue
                         aborted = True
-                        log.debug("AT> (abort %s)", text)
+                        log.debug("AT> (abort %s)", text, extra=AT_TRACE)
                         try:  # not _write: the state lock is held here; the reader notices a lost port
                             ser.write(ABORT)
                         except (OSError, serial.SerialException) as exc:
@@ -165,7 +206,7 @@ class AtChannel:
                     return replace(response, aborted=True) if aborted else response
             if cancel:
                 self._write(ser, cancel)  # out of a text-input prompt we never got to fill
-            log.debug("AT timeout %s (got %s)", text, lines)
+            log.debug("AT timeout %s (got %s)", text, lines, extra=AT_TRACE)
             raise CommandTimeout(text, command.timeout, lines)
 
     def wake(self) -> None:
@@ -231,7 +272,7 @@ class AtChannel:
             self._on_bytes(ser, data)
 
     def _on_bytes(self, ser: serial.Serial, data: bytes) -> None:
-        log.debug("AT< %r", data)
+        self._trace.received(data)
         with self._state_lock:
             self._last_rx = time.monotonic()
             events = self._protocol.receive(data)
@@ -244,6 +285,7 @@ class AtChannel:
                         sink.urc(event.text)
         for event in events:
             if isinstance(event, SendPayload):
+                self._trace.sent(event.data.removesuffix(CTRL_Z).decode("ascii", errors="replace") + "^Z")
                 try:
                     ser.write(event.data)
                 except (OSError, serial.SerialException) as exc:

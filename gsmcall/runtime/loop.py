@@ -17,7 +17,14 @@ import time
 
 from gsmcall import sdnotify
 from gsmcall.exitcodes import EXIT_MODEM, EXIT_OK, EXIT_SIM, EXIT_STATE
-from gsmcall.modem.errors import FatalModemError, ModemError, PortBusy, SimLocked, Stopped
+from gsmcall.modem.errors import (
+    FatalModemError,
+    ModemError,
+    PortBusy,
+    SimLocked,
+    Stopped,
+)
+from gsmcall.redact import shown_url
 from gsmcall.runtime.parts import Parts
 from gsmcall.runtime.steps import Steps, run_once
 from gsmcall.store import JournalError
@@ -31,6 +38,7 @@ class Loop:
         self.once = once
         self.events = parts.events
         self.steps = Steps(parts)
+        self._ready_said = False
 
     def request_stop(self) -> None:
         """Called from a signal handler, which may have interrupted a thread holding the
@@ -65,6 +73,7 @@ class Loop:
         supervisor = self.parts.supervisor
         try:
             self.steps.connect()
+            self._say_ready()
         except PortBusy as exc:
             # At start a held port means a second gsmcall or ModemManager: say so and
             # stop, rather than fight over the modem.  Later, a brief holder is waited out.
@@ -78,11 +87,22 @@ class Loop:
                 if not supervisor.reconnect():
                     continue
                 self.steps.after_connect()
+                self._say_ready()
             try:
                 self._turn()
             except ModemError as exc:
                 supervisor.down(str(exc))
         return EXIT_OK
+
+    def _say_ready(self) -> None:
+        """The one INFO line an operator waits for after a start: the modem is up and polling
+        begins.  A recovery says only that polling resumed; the supervisor said the rest."""
+        if self._ready_said:
+            log.info("modem back; polling again")
+            return
+        self._ready_said = True
+        alerts = self.parts.settings.alerts
+        log.info("ready: polling %s every %g s", shown_url(alerts.url, query=False), alerts.poll_interval)
 
     def _turn(self) -> None:
         p, steps = self.parts, self.steps

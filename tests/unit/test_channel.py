@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import select
 import threading
@@ -10,9 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from gsmcall.events import LOST, EventQueue
 from gsmcall.modem.channel import AtChannel
 from gsmcall.modem.errors import CommandTimeout, ModemGone
-from gsmcall.events import LOST, EventQueue
 
 
 class FakeModem:
@@ -68,7 +69,7 @@ def channel(modem: FakeModem) -> Iterator[AtChannel]:
 def test_command_and_urc_delivery(modem, channel):
     with channel.attach(EventQueue()) as urcs:
         modem.send(b'\r\n+CMTI: "SM",1\r\n')
-        arrived, text = urcs.get(2)
+        _arrived, text = urcs.get(2)
         assert text == '+CMTI: "SM",1'
     reply = []
     worker = threading.Thread(target=lambda: reply.append(channel.command("AT+CSQ")))
@@ -107,3 +108,35 @@ def test_vanished_port_wakes_waiters(modem, channel):
         assert item is not None and item[1] is LOST
     with pytest.raises(ModemGone):
         channel.command("AT")
+
+
+def at_lines(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.getMessage().startswith("AT")]
+
+
+def test_each_line_received_is_logged_once_however_it_was_read(modem, channel, caplog):
+    caplog.set_level(logging.DEBUG, logger="gsmcall.modem.channel")
+    reply = []
+    worker = threading.Thread(target=lambda: reply.append(channel.command("AT+CLCC")))
+    worker.start()
+    assert modem.read_command() == b"AT+CLCC"
+    for chunk in (b"\r", b'\n+CLCC: 1,0,3,0,0,"1871', b'2345678",129\r', b"\n\r\nOK", b"\r\n"):
+        modem.send(chunk)
+    worker.join(5)
+    assert reply[0].ok
+    assert at_lines(caplog) == ["AT> AT+CLCC", 'AT< +CLCC: 1,0,3,0,0,"18712345678",129', "AT< OK"]
+    assert all(getattr(r, "gsmcall_at_trace", False) for r in caplog.records if r.getMessage().startswith("AT"))
+
+
+def test_the_prompt_and_the_payload_are_logged(modem, channel, caplog):
+    caplog.set_level(logging.DEBUG, logger="gsmcall.modem.channel")
+    reply = []
+    worker = threading.Thread(target=lambda: reply.append(channel.command("AT+CMGS=10", payload="0011")))
+    worker.start()
+    assert modem.read_command() == b"AT+CMGS=10"
+    modem.send(b"\r\n> ")
+    assert modem.read_bytes(5) == b"0011\x1a"
+    modem.send(b"\r\n+CMGS: 7\r\n\r\nOK\r\n")
+    worker.join(5)
+    assert reply[0].ok
+    assert at_lines(caplog) == ["AT> AT+CMGS=10", "AT< > ", "AT> 0011^Z", "AT< +CMGS: 7", "AT< OK"]
