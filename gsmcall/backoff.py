@@ -93,7 +93,8 @@ class HealthLog:
             return False
         outage = self._clock() - self._down_since
         self._logger.info(
-            "%s up again after %s (%d failed attempts)", self.name, format_duration(outage), self._failures
+            "%s up again after %s (%d failed attempt%s)", self.name, format_duration(outage), self._failures,
+            "" if self._failures == 1 else "s",
         )
         self._down_since = None
         self._failures = 0

@@ -102,7 +102,7 @@ class SmsInbox:
         response = self._channel.command(f"AT+CMGR={index}", timeout=15)
         if not response.ok:
             if response.final.error_code == INVALID_INDEX:
-                log.info("SMS %d is gone already (+CMS ERROR: 321)", index)
+                log.debug("SMS %d is gone already (+CMS ERROR: 321)", index)
             else:
                 log.warning("cannot read SMS %d: %s", index, response.final.text)
             return

@@ -97,7 +97,7 @@ class Escalation:
     def _finish(self, mid: str, resp: str | None, before_restart: bool, calls: int) -> None:
         self._journal.finish_alert(mid, resp)
         if resp is None:
-            log.warning("alert %s: nobody answered (%d calls)", mid, calls)
+            log.warning("alert %s: nobody answered (%d call%s)", mid, calls, "" if calls == 1 else "s")
         elif before_restart:
             # A crash came between journaling the answer and finishing the alert.
             log.info("alert %s: answered by %s before a restart; reporting it", mid, resp)
