@@ -146,6 +146,9 @@ def _phone(index: int, value: Any) -> str:
     return value.strip()
 
 
+MAX_TEXT = 500  # characters of an alert's text kept for speech and SMS
+
+
 def parse_alert(document: Any) -> Alert | None:
     """Turn a decoded GET reply into an Alert, None for "no alert", or raise ValueError."""
     if not isinstance(document, dict):
@@ -163,7 +166,16 @@ def parse_alert(document: Any) -> Alert | None:
     phones = document.get("phone")
     if not isinstance(phones, list) or not phones:
         raise ValueError(f"'phone' must be a non-empty list, got {_one_line(repr(phones))}")
-    return Alert(key=mid, numbers=tuple(_phone(i, p) for i, p in enumerate(phones)))
+    return Alert(key=mid, numbers=tuple(_phone(i, p) for i, p in enumerate(phones)), text=_alert_text(document))
+
+
+def _alert_text(document: dict[str, Any]) -> str | None:
+    """The optional ``"text"``; one that is not a string is dropped, never the alert with it
+    (calls.default_text is spoken instead).  Long texts are cut: a call is not a report."""
+    text = document.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return None
+    return " ".join(text.split())[:MAX_TEXT]
 
 
 def _read(response: requests.Response, deadline: Deadline, limit: int) -> tuple[bytes, bool]:

@@ -413,3 +413,13 @@ def test_health_log_logs_each_transition_once(caplog: pytest.LogCaptureFixture) 
 )
 def test_format_duration(seconds: float, text: str) -> None:
     assert format_duration(seconds) == text
+
+
+def test_parse_alert_keeps_an_optional_text_and_never_drops_the_alert_for_a_bad_one() -> None:
+    base = {"code": 0, "mid": "m1", "phone": ["18712345678"]}
+    assert parse_alert({**base, "text": "  数据库\n主库宕机 "}).text == "数据库 主库宕机"
+    assert parse_alert(base).text is None
+    for bad in (None, 42, ["x"], {"a": 1}, "   "):
+        alert = parse_alert({**base, "text": bad})
+        assert alert is not None and alert.text is None and alert.numbers == ("18712345678",)
+    assert len(parse_alert({**base, "text": "告" * 2000}).text) == 500
