@@ -108,7 +108,8 @@ def _pin(key: str, value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
-        raise ConfigError(key, f'must be quoted so YAML keeps it as written, e.g. pin: "{value}"')
+        written = getattr(value, "written", value)  # as typed: `0123`, not the 83 YAML made of it
+        raise ConfigError(key, f'must be quoted so YAML keeps it as written, e.g. pin: "{written}"')
     if not isinstance(value, str) or not re.fullmatch(r"\d{4,8}", value):
         raise ConfigError(key, f"must be a string of 4 to 8 digits, got {value!r}")
     return value
@@ -294,8 +295,15 @@ def parse_config(raw: Any, base_dir: Path | None = None) -> Settings:
     return Settings(**sections)
 
 
+class _WrittenInt(int):
+    """An unquoted ``pin:`` number with the text it was typed as, for the hint that quotes it."""
+
+    written: str
+
+
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key given twice, which plain YAML silently resolves to the last."""
+    """SafeLoader that refuses a key given twice, which plain YAML silently resolves to the last,
+    and keeps an unquoted ``pin`` number's text (YAML reads ``0123`` as the octal 83)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -304,7 +312,12 @@ class _StrictLoader(yaml.SafeLoader):
             if key in seen:
                 raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
             seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+        mapping = super().construct_mapping(node, deep=deep)
+        pin = mapping.get("pin")
+        if isinstance(pin, int) and not isinstance(pin, bool):
+            mapping["pin"] = number = _WrittenInt(pin)
+            number.written = next(value.value for key, value in node.value if key.value == "pin")
+        return mapping
 
 
 def load_config(path: str | Path) -> Settings:

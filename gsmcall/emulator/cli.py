@@ -16,6 +16,7 @@ import threading
 from typing import IO, Iterable
 
 from .calls import Callee
+from .context import DEFAULT_ICCID
 from .core import Emulator
 from .eventlog import LogEntry
 from .profiles import PROFILES
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--default-callee", default="noanswer", metavar="SPEC", help="script for other numbers")
     p.add_argument("--alerting-delay", type=float, default=1.0, help="seconds from ATD to alerting")
     p.add_argument("--pin", default=None, help="SIM PIN the modem asks for")
+    p.add_argument("--iccid", default=DEFAULT_ICCID, help="the SIM's ICCID (AT+CCID and the vendor forms)")
     p.add_argument("--sms", action="append", default=[], metavar="SENDER=TEXT",
                    help="message stored on the modem at start (repeatable)")
     p.add_argument("--log", default=None, metavar="FILE", help="write the emulator log as JSON lines")
@@ -81,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
 
     stop = threading.Event()
     emu = Emulator(profile=args.profile, link=args.link, callees=callees, default_callee=default,
-                   pin=args.pin, alerting_delay=args.alerting_delay, on_log=write_log)
+                   pin=args.pin, iccid=args.iccid, alerting_delay=args.alerting_delay, on_log=write_log)
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         emu.start()

@@ -15,6 +15,12 @@ from .calls import Call, CallHost, Callee, CallRecord
 from .profiles import Profile
 from .sms_store import SmsStore
 
+# A SIM's tries before it locks: 3 for the PIN, 10 for the PUK (the usual SIM counters) [I]
+PIN_TRIES = 3
+PUK_TRIES = 10
+# The SIM's ICCID unless the emulator is given one (``--iccid``): AT+CCID and the vendor forms.
+DEFAULT_ICCID = "89860000000000000001"
+
 
 @dataclass
 class Settings:
@@ -75,6 +81,7 @@ class ModemContext(CallHost, Protocol):
     default_callee: Callee
     alerting_delay: float
     pin: str | None
+    iccid: str
     sim_inserted: bool
     rssi: int
     smsc: str
@@ -83,6 +90,7 @@ class ModemContext(CallHost, Protocol):
     sent_sms: list[str]
     pin_attempts: int
     wrong_pin_attempts: int
+    pin_tries_left: int  # back to PIN_TRIES when the right PIN goes in; 0 locks the SIM (PUK)
     message_ref: int
     last_cause: int | None
     busy_replies: int  # commands still to be answered +CME ERROR: 515 (Wavecom after AT+CFUN=1)

@@ -24,6 +24,7 @@ import time
 from typing import Any, Callable
 
 from .calls import Callee, CallRecord
+from .context import DEFAULT_ICCID
 from .eventlog import EventLog, LogEntry
 from .modem import Modem
 from .profiles import Profile, get_profile
@@ -43,11 +44,11 @@ class Emulator:
     ``profile``: generic | sim800 | ec25 | sim7600 | huawei | wavecom | zte | qualcomm (or a
     Profile object); the last three block on ATD until the call is answered or ends.
     ``callees``: number as dialled (what follows ATD, minus ';') -> Callee script.
-    Keyword extras: ``sim_inserted``, ``registration`` (CREG stat), ``register_after`` (s until
-    registered; searching before), ``sms_capacity``, ``smsc``, ``noise_interval`` (Huawei
-    ^RSSI period, None/False off), ``noise_interleave_every`` (0 off), ``reset_delay`` (s a
-    reset keeps the port away), ``boot_urcs``, ``boot_delay`` (s from pty creation to the
-    boot URCs; pyserial flushes input on open, so tests that check them open first),
+    Keyword extras: ``sim_inserted``, ``iccid`` (AT+CCID and the vendor forms), ``registration``
+    (CREG stat), ``register_after`` (s until registered; searching before), ``sms_capacity``,
+    ``smsc``, ``noise_interval`` (Huawei ^RSSI period, None/False off), ``noise_interleave_every``
+    (0 off), ``reset_delay`` (s a reset keeps the port away), ``boot_urcs``, ``boot_delay`` (s from
+    pty creation to the boot URCs; pyserial flushes input on open, so tests that check them open first),
     ``profile_overrides`` (dict of Profile fields), ``on_log`` (callback for each LogEntry, e.g. a jsonl writer),
     ``end_report_delay`` (s; see ``set_end_report_delay``).  ``fail_next`` makes commands fail.
     """
@@ -62,6 +63,7 @@ class Emulator:
         alerting_delay: float = 0.5,
         *,
         sim_inserted: bool = True,
+        iccid: str = DEFAULT_ICCID,
         registration: int = 1,
         register_after: float | None = None,
         sms_capacity: int | None = None,
@@ -100,7 +102,7 @@ class Emulator:
             pin=pin, sim_inserted=sim_inserted, registration=2 if register_after else registration,
             sms_capacity=sms_capacity, smsc=smsc, noise_interval=noise_interval,
             noise_interleave_every=noise_interleave_every, reset_delay=reset_delay,
-            end_report_delay=check_delay(end_report_delay),
+            end_report_delay=check_delay(end_report_delay), iccid=iccid,
         )
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -109,7 +111,7 @@ class Emulator:
             self._port.open()
             self._log_entry("event", f"{self.profile.name} emulator on {self._port.slave_name} via {self.link}")
             self._boot()
-            self._flush()  # boot URCs reach the pty before start() returns: deterministic for tests
+            self._port.flush()  # boot URCs reach the pty before start() returns: deterministic for tests
         if self._register_after:
             self.set_registration(self._registration, after=self._register_after)
         self._thread = threading.Thread(target=self._run, name=f"modem-emulator-{self.profile.name}", daemon=True)
@@ -327,7 +329,7 @@ class Emulator:
             self._port.open()
             self._log_entry("event", f"replugged as {self._port.slave_name}")
             self._boot()
-            self._flush()
+            self._port.flush()
 
     def _power_cycle(self, why: str, unplug: bool) -> None:
         if unplug:
@@ -360,9 +362,6 @@ class Emulator:
         if self._port.queue(data):
             self._wakeup.wake()
 
-    def _flush(self) -> None:
-        self._port.flush()
-
     def _log_entry(self, kind: str, text: str) -> None:
         self._events.add(kind, text)
 
@@ -390,7 +389,7 @@ class Emulator:
                         self._modem.feed(data)
             if w:
                 with self._lock:
-                    self._flush()
+                    self._port.flush()
             for timer in self._sched.pop_due(time.monotonic()):
                 try:
                     timer.fn(*timer.args)

@@ -12,7 +12,7 @@ from typing import Any, Callable, Protocol
 
 from .hostility import FailRules, LateReports
 from .calls import abort_blocking_dial, Call, Callee, CallRecord
-from .context import Settings
+from .context import DEFAULT_ICCID, PIN_TRIES, Settings
 from .handlers import dispatch
 from .handlers.sms import finish_input
 from .pdu_encode import encode_deliver, tpdu_length
@@ -52,6 +52,7 @@ class Modem:
         alerting_delay: float = 0.5,
         pin: str | None = None,
         sim_inserted: bool = True,
+        iccid: str = DEFAULT_ICCID,
         registration: int = 1,
         sms_capacity: int | None = None,
         smsc: str = "+8613800100500",
@@ -66,6 +67,7 @@ class Modem:
         self.default_callee = default_callee or Callee.no_answer()
         self.alerting_delay = alerting_delay
         self.pin = pin
+        self.iccid = iccid
         self.sim_inserted = sim_inserted
         self.reg_stat = registration
         self.rssi = profile.rssi
@@ -86,6 +88,7 @@ class Modem:
         self.commands: list[str] = []
         self.pin_attempts = 0
         self.wrong_pin_attempts = 0
+        self.pin_tries_left = PIN_TRIES
         self.message_ref = 0
         self.concat_ref = 0
         self.last_cause: int | None = None
@@ -150,7 +153,7 @@ class Modem:
     def cpin_state(self) -> str:
         if not self.sim_inserted:
             return "NOT INSERTED"
-        if self.wrong_pin_attempts >= 3:
+        if self.pin_tries_left <= 0:
             return "SIM PUK"
         return "READY" if self.settings.pin_ok else "SIM PIN"
 

@@ -1,8 +1,8 @@
 """Bring a modem from power-up state to ready: awake, quiet, unlocked, registered, profiled.
 
 Every family boots with echo on and some print their boot URCs late, so the sequence is
-defensive: ``AT`` until ``OK``, ``ATE0``, verbose errors, SIM PIN once (a wrong PIN is never
-retried: three wrong tries lock the SIM), a bounded wait for the network, then the
+defensive: ``AT`` until ``OK``, ``ATE0``, verbose errors, the SIM PIN at most once per SIM and
+PIN (``sim``: three wrong tries lock the SIM), a bounded wait for the network, then the
 profile's own commands.  Waits are on the URC stream, so a ``+CREG``/``+CPIN`` URC ends
 them early instead of a fixed sleep.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from gsmcall.at.urcs import is_urc
@@ -19,16 +20,17 @@ from gsmcall.modem.capabilities.probe import (
     Capabilities, optional, probe_call_state, probe_forwarding, probe_speech_and_keys,
 )
 from gsmcall.modem.channel import AtChannel
-from gsmcall.modem.errors import CommandTimeout, FatalModemError, ModemError, Stopped, raise_for_signal
+from gsmcall.modem.errors import CommandTimeout, ModemError, Stopped, raise_for_signal
 from gsmcall.modem.health import REG_STATES, REGISTERED, read_signal_dbm, registration_states
+from gsmcall.modem.pin_memory import PinMemory
 from gsmcall.modem.profiles import PROFILES, Profile, identify
+from gsmcall.modem.sim import unlock_sim
 from gsmcall.events import EventQueue
 
 log = logging.getLogger(__name__)
 
 WAKE_ATTEMPTS = 10
 WAKE_TIMEOUT = 1.0
-SIM_WAIT = 30.0
 REGISTRATION_WAIT = 90.0
 RECHECK_EVERY = 2.0
 SMS_SETUP_WAIT = 30.0
@@ -49,13 +51,15 @@ def initialise(channel: AtChannel, events: EventQueue, profile_name: str, pin: s
                sms_enabled: bool, state_dir: Path | None = None) -> ModemInfo:
     """``profile_name`` is a key of PROFILES or "auto".  URCs that arrive meanwhile are set
     aside on ``events`` for the loop to route.  ``state_dir`` is where a refused PIN is
-    remembered (None: not remembered, e.g. in unit tests)."""
+    remembered (None: not remembered, e.g. in unit tests); a SIM that needs a person raises
+    SimLocked."""
     _wake(channel)
     if not channel.command("ATE0").ok:
         raise ModemError("the modem refused ATE0")
     channel.echo_off = True
     optional(channel, "AT+CMEE=2")
-    _unlock_sim(channel, events, pin)
+    memory = PinMemory(state_dir) if state_dir is not None else None
+    unlock_sim(channel, pin, memory, partial(_wait, events, RECHECK_EVERY), PROFILES.get(profile_name))
     manufacturer = _ident(channel, "AT+CGMI")
     model = _ident(channel, "AT+CGMM")
     revision = _ident(channel, "AT+CGMR")
@@ -96,51 +100,6 @@ def _ident(channel: AtChannel, command: str) -> str:
     text = lines[0]
     prefix = command[2:] + ":"
     return text[len(prefix):].strip() if text.upper().startswith(prefix) else text.strip()
-
-
-def _sim_state(channel: AtChannel) -> str:
-    try:
-        response = channel.command("AT+CPIN?")
-    except CommandTimeout as exc:
-        # Some firmware answers "+CPIN: READY" and never sends the OK.
-        lines = exc.lines
-        if any("READY" in line for line in lines):
-            log.info("AT+CPIN? answered READY without OK; taking it as ready")
-            return "READY"
-        raise
-    if response.ok:
-        value = response.first("+CPIN:")
-        return (value or "").upper()
-    return response.final.text
-
-
-def _unlock_sim(channel: AtChannel, events: EventQueue, pin: str | None) -> None:
-    deadline = time.monotonic() + SIM_WAIT
-    pin_sent = False
-    while True:
-        state = _sim_state(channel)
-        if state == "READY":
-            return
-        if state == "SIM PIN":
-            if pin is None:
-                raise FatalModemError("the SIM asks for a PIN: set modem.pin in the config")
-            if pin_sent:
-                raise FatalModemError("the SIM still asks for its PIN after we sent it; not retrying")
-            response = channel.command(f'AT+CPIN="{pin}"', timeout=15)
-            if not response.ok:
-                raise FatalModemError(
-                    f"the SIM refused modem.pin ({response.final.text}); not retrying, "
-                    "as three wrong PINs lock the SIM: check the PIN in the config"
-                )
-            pin_sent = True
-            log.info("SIM PIN accepted")
-            continue
-        if "PUK" in state:
-            raise FatalModemError(f"the SIM is locked and needs its PUK ({state}); unlock it in a phone")
-        if time.monotonic() >= deadline:
-            raise ModemError(f"SIM not ready after {SIM_WAIT:g}s: {state}")
-        log.info("SIM not ready yet (%s); waiting", state)
-        _wait(events, RECHECK_EVERY)
 
 
 def _await_registration(channel: AtChannel, events: EventQueue) -> str:

@@ -245,3 +245,14 @@ def test_yaml_octal_looking_pin_cannot_slip_through(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert caught.value.key == "modem.pin"
+
+
+@pytest.mark.parametrize("typed", ["0123", "00001234", "1234"])
+def test_unquoted_pin_hint_quotes_the_digits_as_typed(tmp_path: Path, typed: str) -> None:
+    # YAML makes 83 of `0123` (octal); quoting "83" would send a wrong PIN.
+    path = tmp_path / "config.yaml"
+    path.write_text(f"modem:\n  port: /dev/ttyUSB2\n  pin: {typed}\nalerts: {{url: 'http://h/a'}}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.key == "modem.pin"
+    assert f'e.g. pin: "{typed}"' in str(caught.value)

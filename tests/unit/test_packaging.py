@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from gsmcall.exitcodes import EXIT_SIM
+
 ROOT = Path(__file__).resolve().parents[2]
 UNIT = ROOT / "packaging" / "systemd" / "gsmcall.service"
 UDEV = ROOT / "packaging" / "udev" / "99-gsmcall-modem.rules"
@@ -93,6 +95,10 @@ def test_unit_runs_the_daemon_with_the_system_config() -> None:
     unit = _unit()
     assert unit["Service"]["ExecStart"].split()[1:] == ["-c", "/etc/gsmcall/config.yaml"]
     assert unit["Install"]["WantedBy"] == "multi-user.target"
+
+
+def test_unit_does_not_restart_a_daemon_whose_sim_needs_a_person() -> None:
+    assert _unit()["Service"]["RestartPreventExitStatus"] == str(EXIT_SIM)
 
 
 def test_unit_keeps_serial_ports_reachable() -> None:

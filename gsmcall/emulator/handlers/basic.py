@@ -1,4 +1,4 @@
-"""Basic (V.250) commands, identification, error reporting, SIM PIN and power.
+"""Basic (V.250) commands, identification, error reporting, SIM PIN and ICCID, and power.
 
 ``basic_line`` parses what follows ``AT`` when it is not an extended command: basic commands
 may be chained (``ATE1V1``, ``ATE0Q0V1``) and ``D`` takes the rest of the line, so they are
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..context import ModemContext
+from ..context import PIN_TRIES, ModemContext
 from ..profiles import Profile
 from .calls import dial, hangup
 from .registry import Reply, Request, handles, query, to_int
@@ -138,12 +138,22 @@ def cpin(ctx: ModemContext, req: Request) -> Reply:
         return [], ctx.cme(3)  # nothing to unlock [I]
     if req.args[0] == ctx.pin:
         ctx.settings.pin_ok = True
+        ctx.pin_tries_left = PIN_TRIES
         ctx.event("SIM PIN accepted")
         ctx.later(0.0, ctx.sim_unlocked)
         return [], "OK"
     ctx.wrong_pin_attempts += 1
-    ctx.event(f"wrong SIM PIN (failure {ctx.wrong_pin_attempts})")
+    ctx.pin_tries_left -= 1
+    ctx.event(f"wrong SIM PIN (failure {ctx.wrong_pin_attempts}), {ctx.pin_tries_left} tries left")
     return [], ctx.cme(16)
+
+
+@handles("+CCID")
+def ccid(ctx: ModemContext, req: Request) -> Reply:
+    """The SIM's ICCID, answered while the PIN is still pending, as most modules do [I]."""
+    if not ctx.sim_inserted:
+        return [], ctx.cme(10)
+    return ([] if req.op == "test" else [f"+CCID: {ctx.iccid}"]), "OK"
 
 
 @handles("+CFUN")
