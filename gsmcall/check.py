@@ -23,7 +23,9 @@ from gsmcall.events import EventQueue
 from gsmcall.intake.endpoint import AlertClient, EndpointError
 from gsmcall.modem.channel import AtChannel
 from gsmcall.modem.errors import FatalModemError, ModemError, PortBusy, SimLocked
+from gsmcall.modem.profiles import Profile
 from gsmcall.modem.setup import initialise
+from gsmcall.modem.sim import pin_attempts
 from gsmcall.status import daemon_items, running_daemon
 
 
@@ -80,7 +82,7 @@ def _modem_checks(settings: Settings, daemon: DaemonState | None) -> list[CheckI
             CheckItem("firmware", True, info.revision or "?", "modem"),
             CheckItem("profile", True, info.profile.name, "modem"),
             CheckItem("capabilities", True, info.capabilities.describe(), "modem"),
-            CheckItem("SIM", True, "ready", "modem"),
+            CheckItem("SIM", True, _sim_ready(channel, info.profile), "sim"),
             CheckItem("registration", True, info.registration, "modem"),
             CheckItem("operator", True, _operator(channel), "modem"),
             CheckItem("signal", info.signal_dbm is not None,
@@ -97,6 +99,13 @@ def _modem_checks(settings: Settings, daemon: DaemonState | None) -> list[CheckI
     finally:
         channel.close()
     return items
+
+
+def _sim_ready(channel: AtChannel, profile: Profile) -> str:
+    left = pin_attempts(channel, profile)
+    if left is None:
+        return "ready (the modem does not tell PIN attempts left)"
+    return f"ready, {left} PIN attempt{'' if left == 1 else 's'} left"
 
 
 def _operator(channel: AtChannel) -> str:

@@ -60,6 +60,16 @@ def _hide_hex(match: re.Match[str]) -> str:
     return f"<{len(run)} hex digits>"
 
 
+# Commands whose arguments are SIM secrets (PIN, PUK, lock passwords): never logged, even
+# with log.show_numbers, since a log is no place for a SIM's PIN.
+_SECRET_COMMAND = re.compile(r"^(AT\+(?:CPIN2?|CPWD|CLCK)=)(.+)$", re.IGNORECASE)
+
+
+def hide_secrets(command: str) -> str:
+    """``AT+CPIN="1234"`` → ``AT+CPIN=<hidden>``; other commands unchanged."""
+    return _SECRET_COMMAND.sub(r"\1<hidden>", command)
+
+
 def mask_numbers(text: str, at_trace: bool = False) -> str:
     """``text`` as the log shows it: numbers masked, and in AT traffic hex hidden first."""
     if at_trace:

@@ -38,7 +38,7 @@ from gsmcall.at.protocol import (
 )
 from gsmcall.modem.errors import CommandTimeout, ModemGone, ModemRestarted, PortBusy
 from gsmcall.modem.portlock import describe_holders
-from gsmcall.redact import AT_TRACE
+from gsmcall.redact import AT_TRACE, hide_secrets
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ class AtTrace:
     def sent(self, text: str, prompt_expected: bool = False) -> None:
         """A command line (or a payload) written; ``prompt_expected`` as the protocol's."""
         self._framer.expect_prompt = prompt_expected
-        log.debug("AT> %s", text, extra=AT_TRACE)
+        log.debug("AT> %s", hide_secrets(text), extra=AT_TRACE)
 
     def received(self, data: bytes) -> None:
         if not log.isEnabledFor(logging.DEBUG):
@@ -187,7 +187,7 @@ class AtChannel:
                             self._done.wait(early)
                             continue
                         aborted = True
-                        log.debug("AT> (abort %s)", text, extra=AT_TRACE)
+                        log.debug("AT> (abort %s)", hide_secrets(text), extra=AT_TRACE)
                         try:  # not _write: the state lock is held here; the reader notices a lost port
                             ser.write(ABORT)
                         except (OSError, serial.SerialException) as exc:
@@ -206,7 +206,7 @@ class AtChannel:
                     return replace(response, aborted=True) if aborted else response
             if cancel:
                 self._write(ser, cancel)  # out of a text-input prompt we never got to fill
-            log.debug("AT timeout %s (got %s)", text, lines, extra=AT_TRACE)
+            log.debug("AT timeout %s (got %s)", hide_secrets(text), lines, extra=AT_TRACE)
             raise CommandTimeout(text, command.timeout, lines)
 
     def wake(self) -> None:

@@ -426,7 +426,7 @@ def test_storage_full_urc_makes_the_daemon_sweep_the_store(profile, make_emulato
 
 
 @pytest.mark.parametrize("mode", ["once", "daemon"])
-def test_wrong_pin_exits_3_after_exactly_one_attempt(mode, make_emulator, gsmcall_factory, endpoint):
+def test_wrong_pin_exits_6_after_exactly_one_attempt(mode, make_emulator, gsmcall_factory, endpoint):
     emu = make_emulator("sim7600", pin="1234")
     runner = gsmcall_factory(emu)
     endpoint.queue_alert("m-pin", [A])
@@ -440,7 +440,7 @@ def test_wrong_pin_exits_3_after_exactly_one_attempt(mode, make_emulator, gsmcal
         except subprocess.TimeoutExpired:
             code = None
         out = runner.daemon_log()
-    assert code == 3, out[-4000:]
+    assert code == 6, out[-4000:]  # EXIT_SIM: the SIM needs a person, systemd stops restarting
     assert_no_crash(out)
     assert "modem.pin" in out and "PIN" in out, out[-4000:]
     assert emu.pin_attempts == 1

@@ -42,6 +42,7 @@ def test_check_prints_the_table_and_exits_0(make_emulator, gsmcall_factory, endp
     for row in ("port", "modem", "firmware", "profile", "SIM", "registration", "operator", "signal", "SMS storage", "endpoint"):
         assert any(line.startswith(row) and " ok " in line for line in table.splitlines()), (row, table)
     assert "sim7600" in table and "dBm" in table and "answers: no alert" in table
+    assert "3 PIN attempts left" in table  # AT+CPINR
     assert dials(emu) == []
 
 

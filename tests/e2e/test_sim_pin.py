@@ -54,6 +54,10 @@ def test_restarts_with_a_wrong_pin_cost_one_attempt_and_a_new_pin_one_more(make_
     endpoint.wait_for_requests("GET", 1, timeout=30)
     assert runner.stop(proc) == EXIT_OK, runner.daemon_log(len(runner.procs) - 1)
     assert (emu.pin_attempts, emu.wrong_pin_attempts) == (3, 2)
+    # The DEBUG log with numbers shown (the test config) traces every AT command, never a PIN.
+    everything = "".join(runner.daemon_log(n) for n in range(len(runner.procs)))
+    assert "AT+CPIN=<hidden>" in everything
+    assert not any(f'"{pin}"' in everything for pin in (WRONG, OTHER, RIGHT))
     assert not (runner.state_dir / FILENAME).exists()
 
 

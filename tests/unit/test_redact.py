@@ -74,3 +74,13 @@ def test_shown_url_drops_credentials_and_masks_secrets_in_the_query():
     assert shown_url(url) == "https://alerts.example/alert/phone?token=***&mid=m1&resp=+8618712345678"
     assert shown_url(url, query=False) == "https://alerts.example/alert/phone"
     assert shown_url("http://127.0.0.1:8080/a") == "http://127.0.0.1:8080/a"
+
+
+def test_sim_secrets_are_never_shown() -> None:
+    from gsmcall.redact import hide_secrets
+
+    assert hide_secrets('AT+CPIN="1234"') == "AT+CPIN=<hidden>"
+    assert hide_secrets('at+cpin="12345678","1234"') == "at+cpin=<hidden>"
+    assert hide_secrets('AT+CLCK="SC",0,"1234"') == "AT+CLCK=<hidden>"
+    assert hide_secrets("AT+CPIN?") == "AT+CPIN?"
+    assert hide_secrets("ATD18712345678;") == "ATD18712345678;"
