@@ -44,9 +44,12 @@ class Attempt:
         return data
 
 
+# Told the acknowledged attempt the moment the key is pressed, before the hang-up, so it is
+# journaled even if the process dies before the call ends.
+OnAcknowledged = Callable[["Attempt"], None]
 # Place one call to a number, with the alert's text (None: it has none), and say what became
 # of it (raises ModemError on a fault).
-Dial = Callable[[str, "str | None"], "Attempt"]
+Dial = Callable[[str, "str | None", "OnAcknowledged | None"], "Attempt"]
 # An SMS command's call: a number, nothing spoken, no acknowledgement.
 PlainDial = Callable[[str], "Attempt"]
 

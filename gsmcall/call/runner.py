@@ -18,7 +18,7 @@ import time
 
 from gsmcall.at.callstate import parse_call_urc
 from gsmcall.at.urcs import is_boot_marker
-from gsmcall.call.outcome import Attempt, CallResult, FaultAfterCall
+from gsmcall.call.outcome import Attempt, CallResult, FaultAfterCall, OnAcknowledged
 from gsmcall.call.ack import AckPlan, Speak, StopSpeech
 from gsmcall.call.session import Action, CallSession, CallTiming, Done, Fail, HangUp, PollCalls, StartAck, Wait
 from gsmcall.dialstring import check_diallable
@@ -34,8 +34,9 @@ END_REPORT_WAIT = 1.0
 
 
 def place_call(voice: Voice, events: EventQueue, number: str, timing: CallTiming,
-               ack: AckPlan | None = None) -> Attempt:
-    """``ack``: speak and wait for the ack key after the answer (None: hold, then hang up)."""
+               ack: AckPlan | None = None, on_acknowledged: OnAcknowledged | None = None) -> Attempt:
+    """``ack``: speak and wait for the ack key after the answer (None: hold, then hang up);
+    ``on_acknowledged`` is told the attempt at the key press, before the hang-up."""
     check_diallable(number)
     started = time.monotonic()  # call events from before this are the previous call's
     voice.check_alive()  # a mute or restarted modem is found here, in seconds
@@ -52,6 +53,9 @@ def place_call(voice: Voice, events: EventQueue, number: str, timing: CallTiming
     try:
         while not isinstance(action, (HangUp, Done)):
             action = _step(session, action, voice, events, started)
+            if on_acknowledged is not None and session.ack is not None and session.ack.acknowledged:
+                on_acknowledged(session.attempt(time.monotonic()))
+                on_acknowledged = None  # once
     except ModemError as exc:
         if session.answered:
             raise FaultAfterCall(session.attempt(time.monotonic()), str(exc)) from exc

@@ -69,7 +69,7 @@ class Escalation:
                 return False
             log.info("alert %s: ringing %d/%d %s", mid, step.index + 1, len(numbers), step.number)
             try:
-                attempt, fault = self._ring(step, text)
+                attempt, fault, journaled = self._ring(mid, step, text)
             except CallInterrupted:
                 return False
             if fault is None and self._events.stopping and not stops_escalation(attempt.result, self._ack_required()):
@@ -78,7 +78,8 @@ class Escalation:
                 return False
             if attempt.result is CallResult.FAILED and not give_up_on_number(self._journal.note_dial_failure(mid)):
                 raise ModemError(f"the modem could not dial {step.number}: {attempt.detail}")
-            self._journal.record_attempt(mid, attempt.to_json())
+            if not journaled:
+                self._journal.record_attempt(mid, attempt.to_json())
             attempts.append(attempt.to_json())
             last_end = time.monotonic()
             log.info("alert %s: %s %s%s", mid, step.number, attempt.result.value,
@@ -88,11 +89,20 @@ class Escalation:
                     self._finish(mid, step.number, False, len(numbers))
                 raise fault
 
-    def _ring(self, step: Ring, text: str | None) -> tuple[Attempt, FaultAfterCall | None]:
+    def _ring(self, mid: str, step: Ring, text: str | None) -> tuple[Attempt, FaultAfterCall | None, bool]:
+        """The attempt, a fault that came after its result, and whether it is journaled already."""
+        early: list[Attempt] = []
+
+        def acknowledged(attempt: Attempt) -> None:
+            # At the key press, before the hang-up: a crash from here on still reports the
+            # acknowledgement, and nobody else is rung.
+            self._journal.record_attempt(mid, attempt.to_json())
+            early.append(attempt)
+
         try:
-            return self._dial(step.number, text), None
+            return self._dial(step.number, text, acknowledged), None, bool(early)
         except FaultAfterCall as exc:
-            return exc.attempt, exc  # the result stands; the modem is recovered after
+            return exc.attempt, exc, bool(early)  # the result stands; the modem is recovered after
 
     def _finish(self, mid: str, resp: str | None, before_restart: bool, calls: int) -> None:
         self._journal.finish_alert(mid, resp)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from gsmcall.call.outcome import Attempt, CallInterrupted
+from gsmcall.call.outcome import Attempt, CallInterrupted, OnAcknowledged
 from gsmcall.call.plan import plan_for
 from gsmcall.call.runner import place_call
 from gsmcall.call.session import CallTiming
@@ -55,15 +55,16 @@ class Caller:
         voice = self._supervisor.voice
         return self._calls.ack == "key" and (voice is None or voice.keys is not None)
 
-    def __call__(self, number: str, text: str | None = None) -> Attempt:
+    def __call__(self, number: str, text: str | None = None, on_acknowledged: OnAcknowledged | None = None) -> Attempt:
         """An alert's call: spoken and acknowledged as ``calls.ack`` says."""
-        return self._place(number, text, acknowledged=True)
+        return self._place(number, text, True, on_acknowledged)
 
     def plain(self, number: str) -> Attempt:
         """An SMS command's call (``*72...`` reaches the network, not a person): no ack."""
-        return self._place(number, None, acknowledged=False)
+        return self._place(number, None, False, None)
 
-    def _place(self, number: str, text: str | None, acknowledged: bool) -> Attempt:
+    def _place(self, number: str, text: str | None, acknowledged: bool,
+               on_acknowledged: OnAcknowledged | None) -> Attempt:
         if self.last_ended is not None and not self._events.pause_until(self.last_ended + self._gap):
             raise CallInterrupted(f"stopped before dialling {number}")
         voice = self._supervisor.voice
@@ -72,7 +73,7 @@ class Caller:
         self._supervisor.alive()  # a long alert list must not look like a hang
         try:
             ack = plan_for(self._calls, voice, text) if acknowledged and self._calls.ack == "key" else None
-            attempt = place_call(voice, self._events, number, self._timing, ack)
+            attempt = place_call(voice, self._events, number, self._timing, ack, on_acknowledged)
         finally:
             self.last_ended = time.monotonic()
         self._metrics.call_finished(attempt.result.value)

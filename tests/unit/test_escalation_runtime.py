@@ -14,7 +14,7 @@ from gsmcall.modem.errors import ModemError
 
 
 def scripted(results: dict[str, CallResult], log: list[str]):
-    def dial(number: str, text: str | None = None) -> Attempt:
+    def dial(number: str, text: str | None = None, on_acknowledged=None) -> Attempt:
         log.append(number)
         return Attempt(number, results[number])
 
@@ -73,7 +73,7 @@ def test_every_number_refused_is_a_modem_fault_not_nobody_answered(tmp_path):
 def test_fault_after_an_answer_reports_the_answer_then_raises(tmp_path):
     from gsmcall.call.outcome import FaultAfterCall
 
-    def dial(number: str, text: str | None = None) -> Attempt:
+    def dial(number: str, text: str | None = None, on_acknowledged=None) -> Attempt:
         raise FaultAfterCall(Attempt(number, CallResult.ANSWERED), "hang-up timed out")
 
     with Journal(tmp_path) as journal:
@@ -81,3 +81,54 @@ def test_fault_after_an_answer_reports_the_answer_then_raises(tmp_path):
             Escalation(journal, dial, 0, EventQueue()).run("m", ("A", "B"))
         (callback,) = journal.pending_callbacks(float("inf"))
         assert callback.resp == "A" and journal.unfinished_alert() is None
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL: nothing after it runs."""
+
+
+def test_a_crash_after_the_ack_key_reports_the_ack_and_rings_nobody_else(tmp_path):
+    def dial(number: str, text: str | None = None, on_acknowledged=None) -> Attempt:
+        if number == "A":
+            return Attempt("A", CallResult.ANSWERED)  # voicemail: answered, no key
+        on_acknowledged(Attempt("B", CallResult.ACKNOWLEDGED))
+        raise Killed  # killed between the key press and the hang-up
+
+    with Journal(tmp_path) as journal:
+        with pytest.raises(Killed):
+            Escalation(journal, dial, 0, EventQueue(), ack_required=lambda: True).run("m", ("A", "B", "C"))
+    rung: list[str] = []
+    with Journal(tmp_path) as journal:
+        progress = journal.unfinished_alert()
+        assert [a["result"] for a in progress.attempts] == ["answered", "acknowledged"]
+        again = scripted({"C": CallResult.NO_ANSWER}, rung)
+        assert Escalation(journal, again, 0, EventQueue(), ack_required=lambda: True).run(progress.mid, progress.phones)
+        (callback,) = journal.pending_callbacks(float("inf"))
+    assert rung == [] and callback.resp == "B"
+
+
+def test_a_crash_during_the_speech_rings_that_number_again(tmp_path):
+    def dial(number: str, text: str | None = None, on_acknowledged=None) -> Attempt:
+        raise Killed  # killed while A was being spoken to: not acknowledged
+
+    with Journal(tmp_path) as journal:
+        with pytest.raises(Killed):
+            Escalation(journal, dial, 0, EventQueue(), ack_required=lambda: True).run("m", ("A", "B"))
+    rung: list[str] = []
+    with Journal(tmp_path) as journal:
+        progress = journal.unfinished_alert()
+        again = scripted({"A": CallResult.ACKNOWLEDGED}, rung)
+        assert Escalation(journal, again, 0, EventQueue(), ack_required=lambda: True).run(progress.mid, progress.phones)
+        (callback,) = journal.pending_callbacks(float("inf"))
+    assert rung == ["A"] and callback.resp == "A"
+
+
+def test_the_early_record_is_not_written_twice(tmp_path):
+    def dial(number: str, text: str | None = None, on_acknowledged=None) -> Attempt:
+        on_acknowledged(Attempt(number, CallResult.ACKNOWLEDGED))
+        return Attempt(number, CallResult.ACKNOWLEDGED, duration=2.0)
+
+    with Journal(tmp_path) as journal:
+        assert Escalation(journal, dial, 0, EventQueue(), ack_required=lambda: True).run("m", ("A", "B"))
+        (callback,) = journal.pending_callbacks(float("inf"))
+    assert callback.resp == "A" and [a["number"] for a in callback.body["attempts"]] == ["A"]

@@ -114,7 +114,7 @@ def make_parts(tmp: Path, rec: Recorder, replies: list[Alert | None | Exception]
     events = EventQueue()
     journal = SqliteJournal(tmp)
 
-    def dial(number: str, text: str | None = None) -> Attempt:
+    def dial(number: str, text: str | None = None, on_acknowledged=None) -> Attempt:
         rec.log.append(f"dial {number}")
         result = results[number]
         if isinstance(result, Exception):
