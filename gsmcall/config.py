@@ -227,6 +227,7 @@ SCHEMA: dict[str, tuple[type, dict[str, Check]]] = {
         "speech": _speech,
         "speech_repeat": _positive_int,
         "default_text": _nonempty_string,
+        "sms": _one_of(("none", "unanswered", "always")),
     }),
     "sms": (SmsSettings, {
         "enabled": _boolean,

@@ -41,6 +41,7 @@ class CallSettings:
     speech: str = "{text}。确认请按{ack_key}。"
     speech_repeat: int = 3
     default_text: str = "您有一条新的告警"
+    sms: str = "none"  # none | unanswered | always: the alert's text by SMS, once per number per alert
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from gsmcall.modem.errors import ModemError
 from gsmcall.policy.escalation import (
     Finish, Ring, RingAgainLater, WaitUntil, give_up_on_number, next_step, stops_escalation,
 )
+from gsmcall.runtime.alert_sms import AlertSms
 from gsmcall.store import Journal
 
 log = logging.getLogger(__name__)
@@ -26,12 +27,13 @@ log = logging.getLogger(__name__)
 class Escalation:
     def __init__(self, journal: Journal, dial: Dial, gap: float, events: EventQueue,
                  last_call_ended: Callable[[], float | None] | None = None,
-                 ack_required: Callable[[], bool] = lambda: False) -> None:
+                 ack_required: Callable[[], bool] = lambda: False, sms: AlertSms | None = None) -> None:
         """``last_call_ended``: when the line's previous call ended (any alert's or SMS
         command's), so the gap holds across alerts; by default, this run's own calls.
         ``ack_required``: whether only an ack key ends the escalation now (``calls.ack: key``
         and a modem that hears keys; one that cannot degrades to the seed's rule)."""
         self._ack_required = ack_required
+        self._sms = sms
         self._journal = journal
         self._dial = dial
         self._gap = gap
@@ -56,6 +58,8 @@ class Escalation:
             step = next_step(numbers, attempts, time.monotonic(), line_end, self._gap, self._ack_required())
             if isinstance(step, Finish):
                 self._finish(mid, step.resp, resumed and last_end is None, len(numbers))
+                if self._sms is not None:
+                    self._sms.finished(mid, [a["number"] for a in attempts], step.resp, text)
                 return True
             if isinstance(step, RingAgainLater):
                 self._journal.restart_alert(mid)
@@ -68,6 +72,8 @@ class Escalation:
             if self._events.stopping:
                 return False
             log.info("alert %s: ringing %d/%d %s", mid, step.index + 1, len(numbers), step.number)
+            if self._sms is not None:
+                self._sms.ringing(mid, step.number, text)
             try:
                 attempt, fault, journaled = self._ring(mid, step, text)
             except CallInterrupted:

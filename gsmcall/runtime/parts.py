@@ -27,6 +27,7 @@ from gsmcall.modem.channel import AtChannel
 from gsmcall.modem.errors import ModemError
 from gsmcall.report.delivery import Delivery
 from gsmcall.report.endpoint import EndpointReporter
+from gsmcall.runtime.alert_sms import AlertSms
 from gsmcall.runtime.escalate import Escalation
 from gsmcall.runtime.router import Router
 from gsmcall.runtime.supervisor import ModemSupervisor
@@ -128,6 +129,6 @@ def build(settings: Settings, once: bool) -> Parts:
         delivery=Delivery(journal, {ENDPOINT: EndpointReporter(client)}, metrics.callbacks_pending, everything=once),
         outbox=outbox, inbox=inbox,
         escalation=Escalation(journal, caller, settings.calls.gap, events, lambda: caller.last_ended,
-                              caller.ack_required),
+                              caller.ack_required, AlertSms(outbox, settings.calls.sms, settings.calls.default_text)),
         router=Router(supervisor, inbox, settings.sms.enabled),
     )
