@@ -114,7 +114,8 @@ class CallRecord:
     unreachable | failed | cancelled (host hung up before an answer) | dropped (modem
     reset/unplug).  A network announcement is ``answered`` too (the line connected, which is
     all a modem can see); ``script`` tells which callee script ran ('announcement').
-    ``ended_by``: 'host' | 'network' | None.
+    ``ended_by``: 'host' | 'network' | None.  ``spoken``: each TTS piece the far end was
+    played (or began to be: a stop or the call's end may cut it short), decoded, in order.
     """
 
     number: str
@@ -126,6 +127,7 @@ class CallRecord:
     ended_by: str | None = None
     script: str = ""
     cause: int | None = None
+    spoken: tuple[str, ...] = ()
 
     def snapshot(self) -> "CallRecord":
         return dataclasses.replace(self)

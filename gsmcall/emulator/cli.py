@@ -48,9 +48,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--iccid", default=DEFAULT_ICCID, help="the SIM's ICCID (AT+CCID and the vendor forms)")
     p.add_argument("--sms", action="append", default=[], metavar="SENDER=TEXT",
                    help="message stored on the modem at start (repeatable)")
+    p.add_argument("--tts-char-seconds", type=float, default=None, metavar="S",
+                   help="seconds of speech per character of TTS text (a real module: about 0.1)")
     p.add_argument("--log", default=None, metavar="FILE", help="write the emulator log as JSON lines")
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
     return p
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, float] | None:
+    """Profile fields the command line changes (only the TTS pace so far)."""
+    return None if args.tts_char_seconds is None else {"tts_char_seconds": args.tts_char_seconds}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
 
     stop = threading.Event()
     emu = Emulator(profile=args.profile, link=args.link, callees=callees, default_callee=default,
-                   pin=args.pin, iccid=args.iccid, alerting_delay=args.alerting_delay, on_log=write_log)
+                   pin=args.pin, iccid=args.iccid, alerting_delay=args.alerting_delay, on_log=write_log,
+                   profile_overrides=_overrides(args))
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         emu.start()

@@ -14,6 +14,7 @@ from typing import Protocol
 from .calls import Call, CallHost, Callee, CallRecord
 from .profiles import Profile
 from .sms_store import SmsStore
+from .speech import TtsEngine
 
 # A SIM's tries before it locks: 3 for the PIN, 10 for the PUK (the usual SIM counters) [I]
 PIN_TRIES = 3
@@ -86,6 +87,7 @@ class ModemContext(CallHost, Protocol):
     rssi: int
     smsc: str
     active_calls: list[Call]
+    tts: TtsEngine
     call_records: list[CallRecord]
     sent_sms: list[str]
     pin_attempts: int

@@ -19,6 +19,7 @@ from .pdu_encode import encode_deliver, tpdu_length
 from .profiles import Profile
 from .scheduler import Timer
 from .sms_store import SmsStore, StorageFull
+from .speech import TtsEngine
 
 CTRL_Z, ESC, CR, LF = 0x1A, 0x1B, 0x0D, 0x0A
 MAX_LINE = 2048
@@ -83,6 +84,7 @@ class Modem:
         self.settings = Settings.defaults(profile, pin is not None)
         self.responsive = True
         self.active_calls: list[Call] = []
+        self.tts = TtsEngine(self)
         self.call_records: list[CallRecord] = []
         self.sent_sms: list[str] = []
         self.commands: list[str] = []
@@ -124,6 +126,7 @@ class Modem:
     def call_ended(self, call: Call) -> None:
         if call in self.active_calls:
             self.active_calls.remove(call)
+        self.tts.call_ended(call)
         self.last_cause = call.record.cause
         self.late_reports.note(call)
 

@@ -42,6 +42,25 @@ class HangupRule:
     final: str | None = None
 
 
+@dataclass(frozen=True)
+class TtsDialect:
+    """How a family speaks into a call (reference atcommands.md §6.2): the command, where its
+    mode argument sits (after Quectel's two mute flags), the lines around a piece and the
+    CME codes of its refusals.  A piece ends with ``end_urc``; the stop form is mode 0."""
+
+    command: str  # "+QWTTS" or "+CTTS"
+    end_urc: str  # sent when a piece has played (and after a stop where ``end_after_stop``)
+    mode_index: int = 0  # QWTTS: <ulmute>,<dlmute>,<mode>,<text>; CTTS: <mode>,<text>
+    play_lines: tuple[str, ...] = ()  # info lines before the OK of a piece (SIM7600 "+CTTS:")
+    stop_lines: tuple[str, ...] = ()  # info lines before the OK of the stop (SIM7600 "+CTTS: 0")
+    end_after_stop: bool = False  # the stop's OK is followed by ``end_urc``
+    max_text: int | None = None  # characters of the text argument one command takes
+    no_call: int = 3  # CME code outside a connected call
+    bad_text: int = 50  # CME code for an empty or malformed text (or bad mute flags)
+    busy: int = 3  # CME code while a piece is still playing
+    route: str | None = None  # SIMPLE command that must be "1" for the far end to hear it
+
+
 def frozen_map(d: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(d))
 
@@ -80,6 +99,10 @@ class Profile:
     dtmf_urc: str | None = None
     dtmf_gate: str | None = None
     dtmf_ascii: bool = False
+    tts: TtsDialect | None = None  # None: no TTS, the commands are unknown
+    # s per character of a piece: a real module takes about 0.09-0.1 [intake §4.1]; scaled down
+    # tenfold so tests do not wait on speech (profile_overrides or --tts-char-seconds change it)
+    tts_char_seconds: float = 0.01
     # SMS
     sms_index_base: int = 1
     sms_storages: tuple[str, ...] = ("SM", "ME")

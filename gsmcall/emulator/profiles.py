@@ -16,7 +16,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from .profile_model import END_REASONS, HangupRule, Profile, UrcRule, STD_FINALS, clcc_rule, frozen_map
+from .profile_model import END_REASONS, HangupRule, Profile, TtsDialect, UrcRule, STD_FINALS, clcc_rule, frozen_map
 from .profiles_blocking import QUALCOMM, WAVECOM, ZTE
 
 GENERIC = Profile(
@@ -69,6 +69,10 @@ SIM800 = Profile(
     cvhu_default=None,  # AT+CVHU not in V1.09 -> ERROR [I]
     dtmf_urc="+DTMF:{key}",
     dtmf_gate="ddet",
+    # a TTS firmware build (SIM800H/C); the model string stays the transcript's SIM800L, whose
+    # build has none (``sim800l``).  OK, then "+CTTS:0" once played [M]; the stop's reply and
+    # the error codes are [I]
+    tts=TtsDialect(command="+CTTS", end_urc="+CTTS:0"),
     sms_index_base=1,
     sms_storages=("SM", "ME", "SM_P", "ME_P", "MT"),
     sms_capacity=30,  # [I] SIM dependent
@@ -123,6 +127,10 @@ EC25 = Profile(
     dtmf_urc="+QTONEDET: {key}",
     dtmf_gate="qtonedet",
     dtmf_ascii=True,
+    # AT+QWTTS=<ulmute>,<dlmute>,<mode>,"<text>": 903 outside a call, 902 empty text or bad
+    # mute flags, 543 bytes at most [M]; 904 while playing [intake §4.1]; the end after a stop is [I]
+    tts=TtsDialect(command="+QWTTS", end_urc="+QWTTS: 0", mode_index=2, end_after_stop=True, max_text=543,
+                   no_call=903, bad_text=902, busy=904),
     sms_index_base=0,  # [I] on "ME"
     sms_storages=("ME", "SM", "MT"),
     sms_default_storage="ME",
@@ -182,6 +190,10 @@ SIM7600 = Profile(
     cvhu_default=1,  # behaves like 1 out of the box [S19][L]
     dtmf_urc="+RXDTMF: {key}",
     dtmf_gate="ddet",
+    # AT+CTTS=1,"<hex>" -> +CTTS: / OK ... +CTTS: 0; AT+CTTS=0 -> +CTTS: 0 / OK [M]; the far
+    # end hears it only after AT+CDTAM=1 [M] (0 out of the box is [I]); error codes are [I]
+    tts=TtsDialect(command="+CTTS", end_urc="+CTTS: 0", play_lines=("+CTTS:",), stop_lines=("+CTTS: 0",),
+                   route="+CDTAM"),
     sms_index_base=0,
     sms_storages=("ME", "MT", "SM", "SR"),
     sms_capacity=50,
@@ -195,6 +207,8 @@ SIM7600 = Profile(
     extra_commands=frozenset({"+DDET", "+MORING", "+CDTAM", "+CRESET", "+AUTOCSQ", "+CNSMOD"}),
     usb=True,
 )
+# The SIM800L's firmware has no TTS [M atcommands §6.2]: AT+CTTS is an unknown command there.
+SIM800L = SIM800.with_overrides(name="sim800l", tts=None)
 
 HUAWEI = Profile(
     name="huawei",
@@ -249,7 +263,7 @@ HUAWEI = Profile(
 
 
 PROFILES: Mapping[str, Profile] = MappingProxyType(
-    {p.name: p for p in (GENERIC, SIM800, EC25, SIM7600, HUAWEI, WAVECOM, ZTE, QUALCOMM)}
+    {p.name: p for p in (GENERIC, SIM800, SIM800L, EC25, SIM7600, HUAWEI, WAVECOM, ZTE, QUALCOMM)}
 )
 
 

@@ -20,7 +20,7 @@ _QIND = {"ccinfo": "ccinfo", "smsfull": "qind_smsfull"}
 # Which families answer which SIM question [I]: the reference names none of these commands.
 # AT+CPINR is 27.007's (8.65); the generic modem and the SIMCom families are given it.
 SIM_FAMILIES = {
-    "+CPINR": frozenset({"generic", "sim800", "sim7600"}),
+    "+CPINR": frozenset({"generic", "sim800", "sim800l", "sim7600"}),
     "+QCCID": frozenset({"ec25"}),
     "+QPINC": frozenset({"ec25"}),
     "^ICCID": frozenset({"huawei"}),
