@@ -32,7 +32,10 @@ class VoiceSpec:
     # the 27.007 default is none, so calls are followed by polling AT+CLCC.
     pushes_call_state: bool = False
     call_state_commands: tuple[str, ...] = ()
-    clcc_poll_interval: float = 0.5
+    # While a call is up and nothing is pushed: how often AT+CLCC is asked.  The answer is
+    # seen at most this late (the hold, the speech and the key wait start from it); at
+    # 115200 baud one poll is a few ms of line time, and at idle nothing is polled.
+    clcc_poll_interval: float = 0.05
     # True when ATD returns only once the call is answered or has ended (Wavecom, ZTE and
     # Qualcomm sticks); False when OK only means "dialling".  CONNECT is always an answer;
     # ``ok_is_answer`` says whether a blocking ATD's OK is one (Wavecom) or, like a ZTE's,
