@@ -17,7 +17,8 @@ _ALPHA = r'(?:"[^"]*"|[^,"]*)'
 # digits raises (Python >= 3.11).  Indexes fit in 5 digits, statuses in 1, TPDU lengths in 3.
 _INDEX, _STAT, _LENGTH = r"(\d{1,5})", r"(\d)", r"(\d{1,3})"
 _CMTI = re.compile(rf'\+CMTI:\s*(?:"([^"]*)"|([A-Za-z_]*))\s*,\s*{_INDEX}\s*(?:,.*)?')
-_CMGR = re.compile(rf"\+CMGR:\s*{_STAT}\s*,\s*{_ALPHA}\s*,\s*{_LENGTH}")
+# ZTE sticks leave <stat> empty ("+CMGR: ,,27", captured from a real ZTE modem).
+_CMGR = re.compile(rf"\+CMGR:\s*{_STAT}?\s*,\s*{_ALPHA}\s*,\s*{_LENGTH}")
 _CMGL = re.compile(rf"\+CMGL:\s*{_INDEX}\s*,\s*{_STAT}\s*,\s*{_ALPHA}\s*,\s*{_LENGTH}")
 _STORAGE_FULL = re.compile(r'\+SMS\s*FULL|\+QIND:\s*"smsfull"\s*(?:,.*)?|\^SMMEMFULL:.*', re.IGNORECASE)
 
@@ -31,10 +32,12 @@ def parse_cmti(line: str) -> tuple[str, int] | None:
     return (quoted if quoted is not None else bare), int(index)
 
 
-def parse_cmgr_header(line: str) -> tuple[int, int] | None:
-    """PDU-mode ``+CMGR: <stat>,[<alpha>],<length>`` -> (stat, TPDU length)."""
+def parse_cmgr_header(line: str) -> tuple[int | None, int] | None:
+    """PDU-mode ``+CMGR: [<stat>],[<alpha>],<length>`` -> (stat or None, TPDU length)."""
     match = _CMGR.fullmatch(line.strip())
-    return None if match is None else (int(match[1]), int(match[2]))
+    if match is None:
+        return None
+    return (int(match[1]) if match[1] is not None else None), int(match[2])
 
 
 def parse_cmgl_header(line: str) -> tuple[int, int, int] | None:

@@ -41,6 +41,7 @@ def test_not_cmti(line: str) -> None:
         ("+CMGR: 0,,0", (0, 0)),
         ("+CMGR:0,,152", (0, 152)),
         ("+CMGR: 0, ,160\r", (0, 160)),
+        ("+CMGR: ,,27", (None, 27)),  # ZTE leaves the status empty
     ],
 )
 def test_cmgr_header(line: str, expected: tuple[int, int]) -> None:
