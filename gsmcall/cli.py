@@ -159,7 +159,8 @@ def _demo(profile: str) -> int:
     print(f"gsmcall demo: a {profile} modem emulator and an alert endpoint on 127.0.0.1, one full cycle\n")
     code, timeline = run_demo(profile)
     print("\n".join(timeline))
-    print(f"\ndaemon exit code {code}: " + ("the alert was answered by the second number and reported; "
+    print(f"\ndaemon exit code {code}: " + ("the first number answered but pressed no key (voicemail), the second "
+                                          "heard the alert and pressed 1: acknowledged and reported; "
                                           "the SMS command was dialled" if code == EXIT_OK else "something went wrong"))
     return code
 

@@ -72,14 +72,14 @@ def run_demo(profile: str = "ec25") -> tuple[int, list[str]]:
     """Run the demo; returns the daemon's exit code and the timeline lines."""
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="gsmcall-demo-") as tmp:
-        endpoint = SeedEndpoint(alerts=[{"phone": [FIRST, SECOND], "code": 0, "mid": MID}])
+        endpoint = SeedEndpoint(alerts=[{"phone": [FIRST, SECOND], "code": 0, "mid": MID, "text": "数据库主库宕机"}])
         server = endpoint.serve()
         emulator = Emulator(
             profile=profile,
             link=str(Path(tmp) / "modem"),
             callees={
-                FIRST: Callee.no_answer(),
-                SECOND: Callee.answers(after=1.0),
+                FIRST: Callee.answers(after=1.0),  # voicemail: connects, presses nothing
+                SECOND: Callee.answers(after=1.0, press="1", press_after=1.5),
                 FORWARD: Callee.announcement(after=0.5, duration=1.0),
             },
             alerting_delay=0.3,
@@ -90,7 +90,8 @@ def run_demo(profile: str = "ec25") -> tuple[int, list[str]]:
             settings = parse_config({
                 "modem": {"port": str(emulator.link), "profile": "auto"},
                 "alerts": {"url": f"http://127.0.0.1:{server.server_address[1]}/alert/phone", "poll_interval": 1},
-                "calls": {"ring_timeout": 4, "hold": 1, "gap": 0.5},
+                "calls": {"ring_timeout": 4, "hold": 1, "gap": 0.5, "ack": "key", "ack_timeout": 4,
+                          "speech_repeat": 1},
                 "sms": {"allowed_senders": [DUTY]},
                 "state": {"dir": str(Path(tmp) / "state")},
                 "log": {"level": "WARNING", "show_numbers": True},
@@ -105,4 +106,4 @@ def run_demo(profile: str = "ec25") -> tuple[int, list[str]]:
 
 
 def _worth_showing(text: str) -> bool:
-    return text.startswith(("call ", "sms deleted", "sms stored"))
+    return text.startswith(("call ", "sms deleted", "sms stored", "spoken", "DTMF"))
