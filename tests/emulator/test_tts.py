@@ -143,7 +143,7 @@ def test_families_without_that_tts_do_not_know_the_command(make_emu, connect, pr
 
 
 def test_sim800l_still_hears_keys_and_passes_for_a_sim800(make_emu, connect):
-    emu, host = in_call(make_emu, connect, "sim800l", Callee.answers(after=0.05, press="1", press_after=0.1))
+    _, host = in_call(make_emu, connect, "sim800l", Callee.answers(after=0.05, press="1", press_after=0.1))
     host.ok("AT+DDET=1,0,0")
     host.expect(L("+DTMF:1"))
     host.cmd("AT+CGMI", L("SIMCOM INCORPORATED") + L("OK"))

@@ -181,10 +181,14 @@ class EndpointServer:
 
     # --- behaviour -----------------------------------------------------------------------------
 
-    def queue_alert(self, mid: str, phones: list[Any]) -> None:
-        """Serve this alert on GET until a POST with its mid is answered 2xx."""
+    def queue_alert(self, mid: str, phones: list[Any], text: Any = None) -> None:
+        """Serve this alert on GET until a POST with its mid is answered 2xx; ``text``, when
+        given, is the newer servers' optional "text" field (sent as it is, any JSON value)."""
+        alert = {"phone": list(phones), "code": 0, "mid": mid}
+        if text is not None:
+            alert["text"] = text
         with self._cond:
-            self._alerts.append({"phone": list(phones), "code": 0, "mid": mid})
+            self._alerts.append(alert)
 
     def set_no_alert(self) -> None:
         """Forget every queued alert: GET answers ``{"code": 1}``."""
