@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from gsmcall import __version__, diagnosis
@@ -63,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     dial.add_argument("number")
     dial.add_argument("--say", metavar="TEXT", default=None,
                       help="with calls.ack: key, speak TEXT after the answer and wait for the ack key")
+    roster = sub.add_parser("roster", parents=[options], help="who is on call now and the next handoffs, in local time")
+    roster.add_argument("--days", type=int, default=14, help="how many days of handoffs to list (default 14)")
     demo = sub.add_parser("demo", help="emulator + local endpoint + one full cycle, no hardware needed")
     demo.add_argument("--profile", default="ec25", choices=list(PROFILES))
     sub.add_parser("emulator", help="run the bundled modem emulator on a pseudo-terminal (see gsmcall emulator -h)")
@@ -98,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         return _check(settings, args.json)
     if args.command == "status":
         return _status(settings, args.json)
+    if args.command == "roster":
+        return _roster(settings, args.days)
     if args.command == "dial":
         return _dial(settings, args.number, args.say)
     return _run_daemon(settings, args.once)
@@ -141,6 +146,14 @@ def _print_items(items: list[CheckItem], as_json: bool) -> int:
     print(json.dumps(diagnosis.as_json(items), ensure_ascii=False, indent=2) if as_json
           else diagnosis.format_table(items))
     return diagnosis.exit_code(items)
+
+
+def _roster(settings: Settings, days: int) -> int:
+    from gsmcall.roster.show import show_roster
+
+    code, text = show_roster(settings.roster, days, datetime.now(timezone.utc))
+    print(text, file=sys.stdout if code == EXIT_OK else sys.stderr)
+    return code
 
 
 def _dial(settings: Settings, number: str, say: str | None) -> int:

@@ -8,7 +8,6 @@ middle of an alert. Defaults live in one place: the dataclass field defaults bel
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import logging
 import math
 import re
@@ -21,7 +20,9 @@ from urllib.parse import urlsplit
 import phonenumbers
 import yaml
 
+from gsmcall.config_base import ConfigError, positive_int, reject_unknown, type_name
 from gsmcall.modem.profiles import PROFILES
+from gsmcall.roster.config import parse_roster
 from gsmcall.settings import (
     split_host_port,
     ModemSettings,
@@ -37,28 +38,15 @@ from gsmcall.settings import (
 PROFILE_CHOICES = ("auto", *PROFILES)
 
 
-class ConfigError(Exception):
-    """A configuration problem; the message starts with the dotted key (or the file) at fault."""
-
-    def __init__(self, key: str, problem: str) -> None:
-        super().__init__(f"{key}: {problem}")
-        self.key = key
-        self.problem = problem
-
-
 # --- value checks -------------------------------------------------------------------------------
 # Each check takes (dotted key, raw YAML value) and returns the typed value or raises ConfigError.
 
 Check = Callable[[str, Any], Any]
 
 
-def _type_name(value: Any) -> str:
-    return "null" if value is None else type(value).__name__
-
-
 def _string(key: str, value: Any) -> str:
     if not isinstance(value, str):
-        raise ConfigError(key, f"must be a string, got {_type_name(value)} {value!r}")
+        raise ConfigError(key, f"must be a string, got {type_name(value)} {value!r}")
     return value
 
 
@@ -85,12 +73,6 @@ def _number(minimum: float, inclusive: bool) -> Check:
         return value
 
     return check
-
-
-def _positive_int(key: str, value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise ConfigError(key, f"must be a whole number > 0, got {value!r}")
-    return value
 
 
 def _one_of(choices: tuple[str, ...]) -> Check:
@@ -205,7 +187,7 @@ def _listen(key: str, value: Any) -> str | None:
 SCHEMA: dict[str, tuple[type, dict[str, Check]]] = {
     "modem": (ModemSettings, {
         "port": _nonempty_string,
-        "baudrate": _positive_int,
+        "baudrate": positive_int,
         "profile": _one_of(PROFILE_CHOICES),
         "pin": _pin,
         "command_timeout": _number(0, inclusive=False),
@@ -225,7 +207,7 @@ SCHEMA: dict[str, tuple[type, dict[str, Check]]] = {
         "ack_key": _one_of(tuple("0123456789*#")),
         "ack_timeout": _number(0, inclusive=False),
         "speech": _speech,
-        "speech_repeat": _positive_int,
+        "speech_repeat": positive_int,
         "default_text": _nonempty_string,
         "sms": _one_of(("none", "unanswered", "always")),
     }),
@@ -243,22 +225,13 @@ SCHEMA: dict[str, tuple[type, dict[str, Check]]] = {
 }
 
 
-def _reject_unknown(path: str, given: Mapping[Any, Any], known: list[str]) -> None:
-    for key in given:
-        if key not in known:
-            dotted = f"{path}.{key}" if path else str(key)
-            close = difflib.get_close_matches(str(key), known, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else f" (known keys: {', '.join(known)})"
-            raise ConfigError(dotted, f"unknown key{hint}")
-
-
 def _section(name: str, raw: Any) -> Any:
     cls, checks = SCHEMA[name]
     if raw is None:  # `sms:` with nothing under it means "all defaults"
         raw = {}
     if not isinstance(raw, Mapping):
-        raise ConfigError(name, f"must be a mapping of keys, got {_type_name(raw)} {raw!r}")
-    _reject_unknown(name, raw, list(checks))
+        raise ConfigError(name, f"must be a mapping of keys, got {type_name(raw)} {raw!r}")
+    reject_unknown(name, raw, list(checks))
     values = {}
     for spec in dataclasses.fields(cls):
         key = f"{name}.{spec.name}"
@@ -286,9 +259,10 @@ def parse_config(raw: Any, base_dir: Path | None = None) -> Settings:
     if raw is None:
         raw = {}
     if not isinstance(raw, Mapping):
-        raise ConfigError("(top level)", f"must be a mapping of sections, got {_type_name(raw)}")
-    _reject_unknown("", raw, list(SCHEMA))
-    sections = {name: _section(name, raw.get(name)) for name in SCHEMA}
+        raise ConfigError("(top level)", f"must be a mapping of sections, got {type_name(raw)}")
+    reject_unknown("", raw, [*SCHEMA, "roster"])
+    sections: dict[str, Any] = {name: _section(name, raw.get(name)) for name in SCHEMA}
+    sections["roster"] = parse_roster(raw.get("roster"))
     _check_sms(sections["sms"])
     state = sections["state"]
     if base_dir is not None and not state.dir.is_absolute():

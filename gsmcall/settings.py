@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from gsmcall.roster.model import RosterSettings
+
 
 @dataclass(frozen=True)
 class ModemSettings:
@@ -84,6 +86,7 @@ class Settings:
     state: StateSettings = field(default_factory=StateSettings)
     log: LogSettings = field(default_factory=LogSettings)
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
+    roster: RosterSettings | None = None  # DESIGN.md section 7; None: no roster configured
 
 
 def split_host_port(text: str) -> tuple[str, int]:

@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from gsmcall.config import ConfigError, _positive_int, _reject_unknown, _type_name
+from gsmcall.config_base import ConfigError, positive_int, reject_unknown, type_name
 from gsmcall.dialstring import is_diallable
 from gsmcall.roster.model import KEYWORDS, Override, RosterSettings, Rotation
 
@@ -26,8 +26,8 @@ _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 def _mapping(key: str, value: Any, known: list[str]) -> Mapping[Any, Any]:
     if not isinstance(value, Mapping):
-        raise ConfigError(key, f"must be a mapping of keys, got {_type_name(value)} {value!r}")
-    _reject_unknown(key, value, known)
+        raise ConfigError(key, f"must be a mapping of keys, got {type_name(value)} {value!r}")
+    reject_unknown(key, value, known)
     return value
 
 
@@ -80,7 +80,7 @@ def _people(key: str, value: Any) -> Mapping[str, str]:
     if value is None:
         return MappingProxyType({})
     if not isinstance(value, Mapping):
-        raise ConfigError(key, f"must be a mapping of names to numbers, got {_type_name(value)} {value!r}")
+        raise ConfigError(key, f"must be a mapping of names to numbers, got {type_name(value)} {value!r}")
     for name, number in value.items():
         if not isinstance(name, str) or not name.strip() or name in KEYWORDS:
             raise ConfigError(f"{key}.{name}", f"must be a name other than {' and '.join(KEYWORDS)}")
@@ -117,7 +117,7 @@ def _overrides(key: str, raw: Any, people: Mapping[str, str]) -> tuple[Override,
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        raise ConfigError(key, f"must be a list of {{person, from, to}}, got {_type_name(raw)} {raw!r}")
+        raise ConfigError(key, f"must be a list of {{person, from, to}}, got {type_name(raw)} {raw!r}")
     overrides: list[Override] = []
     for index, item in enumerate(raw):
         at = f"{key}[{index}]"
@@ -147,7 +147,7 @@ def parse_roster(raw: Any) -> RosterSettings | None:
     if "escalate" in section:
         optional["escalate"] = _who_list(f"{key}.escalate", section["escalate"], people, KEYWORDS)
     if "rounds" in section:
-        optional["rounds"] = _positive_int(f"{key}.rounds", section["rounds"])
+        optional["rounds"] = positive_int(f"{key}.rounds", section["rounds"])
     return RosterSettings(
         timezone=_timezone(f"{key}.timezone", _required(key, section, "timezone")),
         rotation=_rotation(f"{key}.rotation", _required(key, section, "rotation"), people),
