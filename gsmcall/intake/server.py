@@ -30,7 +30,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from gsmcall.config import ConfigError
+from gsmcall.config_base import ConfigError
 from gsmcall.intake.payloads import PARSERS, IntakeAlert, PayloadError
 from gsmcall.settings import split_host_port
 
