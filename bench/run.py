@@ -435,7 +435,7 @@ def render(report: dict[str, Any]) -> str:
             L.append(f"### {profile}\n\nERROR: {r['error']}\n")
             continue
         a = r["alerts"]
-        L.append(f"### {profile}{' (polls AT+CLCC every 0.5 s: no call URCs)' if profile == 'generic' else ''}\n")
+        L.append(f"### {profile}{' (polls AT+CLCC every 50 ms while a call is up: no call URCs)' if profile == 'generic' else ''}\n")
         L.append("| sample | n | p50 | p90 | p99 | max |")
         L.append("|---|---|---|---|---|---|")
         L.append(dist_row("answer indication → hang-up received (hold 0)", r["answer_to_hangup"]))
