@@ -272,7 +272,7 @@ def test_only_an_editable_development_install_takes_the_test_extra(doc: Path) ->
 
 
 def test_readmes_give_the_test_command_ci_runs() -> None:
-    command = "python -m pytest -q -n 4"
+    command = "python -m pytest -q -n 8"
     assert command in _read(ROOT / ".ci" / "run")
     for doc in READMES:
         assert command in _read(doc), doc.name
