@@ -162,3 +162,18 @@ def test_ack_none_speaks_nothing_and_the_answer_ends_it(alert, endpoint):
     assert only_post(endpoint) == ({"mid": MID, "resp": A}, {A: "answered"})
     assert not [c for c in emu.commands() if c.upper().startswith(("AT+QWTTS=1,1", "AT+QTONEDET=1"))]
     assert emu.calls[0].spoken == ()
+
+
+def test_dial_say_speaks_the_text_and_reports_the_key(make_emulator, gsmcall_factory):
+    emu = make_emulator("ec25", callees={A: presses(after=1.0), B: never_presses()})
+    runner = gsmcall_factory(emu)
+    config = str(runner.config(calls=ACK))
+    acked = subprocess.run([*gsmcall_command(), "-c", config, "dial", A, "--say", "测试告警"],
+                           capture_output=True, text=True, timeout=60)
+    assert acked.returncode == 0, explain(acked)
+    assert acked.stdout.startswith(f"{A}: acknowledged")
+    assert "测试告警" in spoken(emu, A)
+    silent = subprocess.run([*gsmcall_command(), "-c", config, "dial", B, "--say", "测试告警"],
+                            capture_output=True, text=True, timeout=60)
+    assert silent.returncode == 0, explain(silent)  # answered: the phone can be reached
+    assert silent.stdout.startswith(f"{B}: answered (no key)")
