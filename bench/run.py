@@ -15,13 +15,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
-import math
 import os
-import platform
 import random
-import re
 import shlex
 import shutil
 import signal
@@ -30,7 +26,6 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,36 +37,22 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(ROOT))
 
 from endpoint import BenchEndpoint  # noqa: E402
+from meta import code_hash, filesystem_of, git, machine  # noqa: E402
+from report import check_targets, render  # noqa: E402
+from samples import (  # noqa: E402
+    ANSWER_MARK, alert_to_atd, answer_to_event, answer_to_hangup, cmgr_reply_to_atd, cmti_to_cmgr, in_window,
+)
 
 from gsmcall.emulator import Callee, Emulator  # noqa: E402
 from tests.support.command import gsmcall_command  # noqa: E402
 from tests.support.emulators import Emulators  # noqa: E402
 from tests.support.profiles import PROFILES as ALL_PROFILES  # noqa: E402
-from tests.support.profiles import PUSH_PROFILES  # noqa: E402
 
 THEIRS_PROFILES = ["huawei", "generic"]  # where gsmmodem's dial() can see an answer (see README)
 SENDER = "+8613912345678"
 
-# The first line of each profile's answer indication (what our call logic reacts to first).
-# generic has none: the moment is the emulator's own "answered" event.
-ANSWER_MARK: dict[str, tuple[str, re.Pattern[str]]] = {
-    "sim800": ("tx", re.compile(r"^MO CONNECTED$")),
-    "ec25": ("tx", re.compile(r"^\^DSCI: \d+,0,3,")),
-    "sim7600": ("tx", re.compile(r"^VOICE CALL: BEGIN$")),
-    "huawei": ("tx", re.compile(r"^\^CONN:\d+,")),
-    "generic": ("event", re.compile(r"^call \S+ answered")),
-}
-# The families measured: those with an answer mark.  Dongles whose ATD blocks until the answer
-# (wavecom, zte, qualcomm) are left out: their "answer" is ATD's own reply, not a URC.
 BENCH_PROFILES = [p for p in ALL_PROFILES if p in ANSWER_MARK]
-HANGUP = re.compile(r"^AT(H0?|\+CHUP)$", re.IGNORECASE)
-FINAL = re.compile(r"^(OK|ERROR|\+CM[ES] ERROR:.*)$")
 
-TARGET_P50 = 0.020
-TARGET_P99 = 0.100
-TARGET_IDLE_CPU = 0.5  # percent of one core
-TARGET_RSS_MB = 40.0
-TARGET_IDLE_AT_PER_MIN = 1.0
 
 
 # --- small helpers ------------------------------------------------------------------------
@@ -92,24 +73,6 @@ def rss_mb(pid: int) -> tuple[float, float]:
         if key in ("VmRSS", "VmHWM"):
             values[key] = int(rest.split()[0]) / 1024
     return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
-
-
-def percentile(sorted_xs: list[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    rank = max(1, math.ceil(p / 100 * len(sorted_xs)))
-    return sorted_xs[rank - 1]
-
-
-@dataclass
-class Dist:
-    samples: list[float] = field(default_factory=list)
-
-    def summary(self) -> dict[str, Any]:
-        xs = sorted(self.samples)
-        if not xs:
-            return {"n": 0}
-        return {"n": len(xs), "p50": percentile(xs, 50), "p90": percentile(xs, 90),
-                "p99": percentile(xs, 99), "max": xs[-1], "min": xs[0]}
 
 
 # --- the daemon under test --------------------------------------------------------------------
@@ -170,84 +133,6 @@ def dump_log(emu: Emulator, path: Path) -> None:
     path.write_text("".join(f"{e.t:.6f} {e.kind:5} {e.text!r}\n" for e in emu.log))
 
 
-def in_window(log: list[Any], start: float, end: float) -> list[Any]:
-    return [e for e in log if start <= e.t <= end]
-
-
-def answer_to_hangup(log: list[Any], profile: str) -> list[float]:
-    """Answer indication -> the next hang-up command, one sample per answered call."""
-    kind, mark = ANSWER_MARK[profile]
-    out: list[float] = []
-    answered_at: float | None = None
-    for e in log:
-        if e.kind == "rx" and e.text.upper().startswith("ATD"):
-            answered_at = None
-        elif answered_at is None and e.kind == kind and mark.search(e.text):
-            answered_at = e.t
-        elif answered_at is not None and e.kind == "rx" and HANGUP.match(e.text.strip()):
-            out.append(e.t - answered_at)
-            answered_at = None
-    return out
-
-
-def cmti_to_cmgr(log: list[Any]) -> list[float]:
-    out: list[float] = []
-    pending: dict[str, float] = {}
-    for e in log:
-        if e.kind == "tx" and e.text.startswith("+CMTI:"):
-            pending[e.text.rsplit(",", 1)[1].strip()] = e.t
-        elif e.kind == "rx" and e.text.upper().startswith("AT+CMGR="):
-            t = pending.pop(e.text.split("=", 1)[1].strip(), None)
-            if t is not None:
-                out.append(e.t - t)
-    return out
-
-
-def cmgr_reply_to_atd(log: list[Any]) -> list[float]:
-    """The final result of AT+CMGR sent -> the ATD it commands received.  Commands in between
-    (a pre-dial ``AT`` check) count in the latency; an SMS command (``AT+CMGD``...) first means
-    the message dialled nothing."""
-    out: list[float] = []
-    reading = False
-    replied: float | None = None
-    for e in log:
-        if e.kind == "rx":
-            text = e.text.upper()
-            if replied is not None and text.startswith("ATD"):
-                out.append(e.t - replied)
-                replied = None
-            elif text.startswith("AT+CMG"):
-                replied = None
-            reading = text.startswith("AT+CMGR=")
-        elif e.kind == "tx" and reading and FINAL.match(e.text):
-            replied, reading = e.t, False
-    return out
-
-
-def alert_to_atd(log: list[Any], sent: dict[str, float], numbers: dict[str, str]) -> list[float]:
-    """Endpoint's alert reply written -> the ATD of that alert's (unique) number received."""
-    dials = {}
-    for e in log:
-        if e.kind == "rx" and e.text.upper().startswith("ATD"):
-            dials.setdefault(e.text[3:].rstrip(";"), e.t)
-    return [dials[numbers[mid]] - t for mid, t in sent.items() if numbers[mid] in dials]
-
-
-def answer_to_event(log: list[Any], profile: str, stamps: list[float]) -> list[float]:
-    """Answer indication -> an in-process stamp (gsmmodem's callback), paired in call order."""
-    kind, mark = ANSWER_MARK[profile]
-    answers: list[float] = []
-    armed = False
-    for e in log:
-        if e.kind == "rx" and e.text.upper().startswith("ATD"):
-            armed = True
-        elif armed and e.kind == kind and mark.search(e.text):
-            answers.append(e.t)
-            armed = False
-    return [s - a for a, s in zip(answers, stamps)]
-
-
-# --- the runs ----------------------------------------------------------------------------------
 def make_callees(rng: random.Random, numbers: list[str], polling: bool) -> dict[str, Callee]:
     # Push: answer 20-120 ms after alerting.  Polling: 0.6-1.1 s, so that the call is seen
     # ringing by a 0.5 s poll first (gsmmodem's poller needs to see it dialling/ringing) and
@@ -393,192 +278,6 @@ def idle_run(profile: str, poll_interval: float, seconds: float, work: Path,
         ep.close()
 
 
-# --- report ------------------------------------------------------------------------------------
-def ms(x: float) -> str:
-    return f"{x * 1000:.1f}"
-
-
-def dist_row(label: str, samples: list[float]) -> str:
-    s = Dist(samples).summary()
-    if not s["n"]:
-        return f"| {label} | 0 | – | – | – | – |"
-    return f"| {label} | {s['n']} | {ms(s['p50'])} | {ms(s['p90'])} | {ms(s['p99'])} | {ms(s['max'])} |"
-
-
-def verdict(ok: bool) -> str:
-    return "pass" if ok else "**FAIL**"
-
-
-def render(report: dict[str, Any]) -> str:
-    L: list[str] = []
-    meta = report["meta"]
-    L.append("# gsmcall benchmark results\n")
-    L.append(f"- date: {meta['date']}")
-    L.append(f"- machine: {meta['machine']}")
-    L.append(f"- python: {meta['python']}")
-    dirty = meta["dirty"]
-    L.append(f"- gsmcall: commit {meta['commit']}"
-             + (f" plus uncommitted changes to {len(dirty)} files under gsmcall/ ({', '.join(dirty)})" if dirty else ""))
-    L.append(f"- gsmcall/ content digest {meta['code_hash']}"
-             + (" — **the code changed during the run: figures mix versions, run again**"
-                if meta.get("code_changed") else ", unchanged during the run"))
-    L.append(f"- state dir (SQLite, synchronous=FULL) on: {meta['state_fs']}")
-    L.append(f"- command: `{meta['command']}`")
-    L.append(f"- mode: {'quick (CI smoke: too few samples for the percentiles to mean much)' if meta['quick'] else 'full'}; "
-             f"wall time {meta['wall_s']:.0f} s\n")
-    L.append("Latencies in milliseconds, taken on the emulator's side of the line from its log "
-             "(`time.monotonic()`); percentiles are nearest-rank.\n")
-
-    L.append("## 1. Reaction latency (push profiles) and 2. the polling path (generic)\n")
-    for profile, r in report["reaction"].items():
-        if "error" in r:
-            L.append(f"### {profile}\n\nERROR: {r['error']}\n")
-            continue
-        a = r["alerts"]
-        L.append(f"### {profile}{' (polls AT+CLCC every 50 ms while a call is up: no call URCs)' if profile == 'generic' else ''}\n")
-        L.append("| sample | n | p50 | p90 | p99 | max |")
-        L.append("|---|---|---|---|---|---|")
-        L.append(dist_row("answer indication → hang-up received (hold 0)", r["answer_to_hangup"]))
-        L.append(dist_row("+CMTI sent → AT+CMGR received", r["cmti_to_cmgr"]))
-        L.append(dist_row("AT+CMGR reply sent → ATD received", r["cmgr_to_atd"]))
-        L.append(dist_row("endpoint alert reply sent → first ATD received", r["alert_to_atd"]))
-        L.append("")
-        L.append(f"{a['cycles']} alert cycles ({a['answered']} answered) in {a['seconds']:.1f} s, "
-                 f"{a['cpu_s_per_cycle'] * 1000:.1f} ms CPU per cycle (poll, dial, hang-up, confirm idle, "
-                 f"report); {r['sms']['commands']} SMS commands ({r['sms']['dialled']} dialled) in "
-                 f"{r['sms']['seconds']:.1f} s; start-up CPU {r['startup_cpu_s']:.2f} s; "
-                 f"RSS {r['rss_mb']:.1f} MiB, peak {r['peak_rss_mb']:.1f} MiB; exit code {r['exit_code']}.\n")
-
-    L.append("## 3. Side by side with python-gsmmodem-new (same run, same emulator)\n")
-    L.append("Ours: the `gsmcall` daemon with `calls.hold: 0`. Theirs: `GsmModem.dial(number, "
-             "callStatusUpdateCallbackFunc=cb)` where `cb` calls `call.hangup()` (`ATH`) on the first "
-             "`call.answered == True` (bench/theirs.py, its own process). Both: answer indication sent → "
-             "hang-up command received, on the emulator's clock, on the same emulator instance, one after "
-             "the other. Theirs also: answer indication sent → callback entered (in its process).\n")
-    L.append("| profile | who | n | p50 | p90 | p99 | max |")
-    L.append("|---|---|---|---|---|---|---|")
-    ratios: list[str] = []
-    for profile, r in report["reaction"].items():
-        t = r.get("theirs")
-        if not t:
-            continue
-        ours_s, theirs_s = Dist(r["answer_to_hangup"]).summary(), Dist(t["answer_to_hangup"]).summary()
-        cb = Dist(t["answer_to_callback"]).summary()
-        for who, s in (("ours → hang-up", ours_s), ("theirs → hang-up", theirs_s), ("theirs → callback", cb)):
-            if s["n"]:
-                L.append(f"| {profile} | {who} | {s['n']} | {ms(s['p50'])} | {ms(s['p90'])} | {ms(s['p99'])} | {ms(s['max'])} |")
-            else:
-                L.append(f"| {profile} | {who} | 0 | – | – | – | – |")
-        if ours_s["n"] and theirs_s["n"]:
-            ratios.append(f"- {profile} ({'CLCC polling' if t['polling'] else 'push URCs'} on their side): "
-                          f"ours/theirs p50 {ours_s['p50'] / theirs_s['p50']:.2f}, "
-                          f"p90 {ours_s['p90'] / theirs_s['p90']:.2f}, p99 {ours_s['p99'] / theirs_s['p99']:.2f}, "
-                          f"max {ours_s['max'] / theirs_s['max']:.2f}"
-                          + (f"; their errors: {t['errors'][:3]}" if t["errors"] else ""))
-    L.append("")
-    L.extend(ratios or ["- (no comparison run)"])
-    L.append("")
-
-    L.append("## 4. Footprint\n")
-    L.append("| state | poll interval | profile | window | CPU (% of one core) | AT commands | per minute | HTTP GET / POST | RSS / peak MiB |")
-    L.append("|---|---|---|---|---|---|---|---|---|")
-    for key, f in report["idle"].items():
-        if "error" in f:
-            L.append(f"| {key} | ERROR: {f['error']} | | | | | | | |")
-            continue
-        state = "idle, a callback failing (POST → 500, alert offered again)" if f["failing_callback"] else "idle"
-        L.append(f"| {state} | {f['poll_interval']:g} s | {f['profile']} | {f['seconds']:.0f} s | {f['cpu_pct']:.2f} "
-                 f"({f['cpu_s']:.2f} CPU s) | {f['at_commands']} {f['at_distinct'][:4]} | {f['at_per_min']:.1f} | "
-                 f"{f['http_gets']} / {f['http_posts']} | {f['rss_mb']:.1f} / {f['peak_rss_mb']:.1f} |")
-    L.append("")
-    L.append("CPU from /proc/<pid>/stat (utime+stime, all threads, 10 ms ticks); RSS from /proc/<pid>/status "
-             "(VmRSS, VmHWM). Peak RSS over the reaction runs: "
-             + ", ".join(f"{p} {r['peak_rss_mb']:.1f} MiB" for p, r in report["reaction"].items() if "peak_rss_mb" in r)
-             + ". CPU per alert cycle: "
-             + ", ".join(f"{p} {r['alerts']['cpu_s_per_cycle'] * 1000:.1f} ms" for p, r in report["reaction"].items()
-                         if "alerts" in r) + ".\n")
-
-    L.append("## Targets\n")
-    L.append("| target | result |")
-    L.append("|---|---|")
-    for line in report["targets"]:
-        L.append(f"| {line['target']} | {verdict(line['ok'])}: {line['value']} |")
-    L.append("")
-    return "\n".join(L)
-
-
-def check_targets(report: dict[str, Any]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    for profile, r in report["reaction"].items():
-        if profile not in PUSH_PROFILES or "error" in r:
-            continue
-        for key, label in (("answer_to_hangup", "answer→hang-up"), ("cmti_to_cmgr", "+CMTI→CMGR"),
-                           ("cmgr_to_atd", "CMGR reply→ATD"), ("alert_to_atd", "alert→ATD")):
-            s = Dist(r[key]).summary()
-            if s["n"]:
-                rows.append({"target": f"{profile} {label}: p50 ≤ 20 ms, p99 ≤ 100 ms",
-                             "ok": s["p50"] <= TARGET_P50 and s["p99"] <= TARGET_P99,
-                             "value": f"p50 {ms(s['p50'])} ms, p99 {ms(s['p99'])} ms"})
-    peaks = [r["peak_rss_mb"] for r in report["reaction"].values() if "peak_rss_mb" in r]
-    peaks += [f["peak_rss_mb"] for f in report["idle"].values() if "peak_rss_mb" in f]
-    if peaks:
-        peak_mb = max(peaks) * 1.048576  # MiB -> MB
-        rows.append({"target": "peak RSS ≤ 40 MB", "ok": peak_mb <= TARGET_RSS_MB,
-                     "value": f"max {peak_mb:.1f} MB ({max(peaks):.1f} MiB)"})
-    for key, f in report["idle"].items():
-        if "error" in f:
-            continue
-        if f["failing_callback"]:
-            rows.append({"target": "idle with a failing callback: CPU ≤ 0.5 % of a core, polls at the poll interval",
-                         "ok": f["cpu_pct"] <= TARGET_IDLE_CPU and f["http_gets"] <= f["seconds"] / f["poll_interval"] + 2,
-                         "value": f"{f['cpu_pct']:.2f} %, {f['http_gets']} GETs and {f['http_posts']} POSTs "
-                                  f"in {f['seconds']:.0f} s"})
-            continue
-        rows.append({"target": f"idle CPU ≤ 0.5 % of a core (poll {f['poll_interval']:g} s)",
-                     "ok": f["cpu_pct"] <= TARGET_IDLE_CPU, "value": f"{f['cpu_pct']:.2f} %"})
-        rows.append({"target": f"idle wire: ≤ 1 health probe a minute (poll {f['poll_interval']:g} s)",
-                     "ok": f["at_per_min"] <= TARGET_IDLE_AT_PER_MIN,
-                     "value": f"{f['at_per_min']:.1f} AT commands/min {f['at_distinct'][:4]}"})
-    return rows
-
-
-def machine() -> str:
-    cpu = platform.processor() or ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.node()} {platform.system()} {platform.release()} {platform.machine()}, {cpu}, {os.cpu_count()} CPUs"
-
-
-def code_hash() -> str:
-    """A digest of gsmcall/ as it is on disk: each daemon started imports what is there then."""
-    digest = hashlib.sha256()
-    for path in sorted((ROOT / "gsmcall").rglob("*.py")):
-        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-def git(*args: str) -> str:
-    try:
-        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return ""
-
-
-def filesystem_of(path: Path) -> str:
-    try:
-        out = subprocess.run(["df", "-T", str(path)], capture_output=True, text=True, timeout=10).stdout.splitlines()
-        dev, fstype = out[-1].split()[:2]
-        return f"{path} ({fstype} on {dev})"
-    except (OSError, subprocess.SubprocessError, IndexError, ValueError):
-        return str(path)
-
-
-# --- main --------------------------------------------------------------------------------------
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="CI smoke mode: a few samples, 1.5 s idle windows")
