@@ -14,7 +14,6 @@ from __future__ import annotations
 import signal
 import socket
 import struct
-import subprocess
 import threading
 import time
 
@@ -22,11 +21,19 @@ import pytest
 
 from gsmcall.emulator import Callee, Emulator
 from tests.support.daemon import dials, explain
-from tests.support.wire import (
-    assert_no_crash, attempt_results, closed_port, event, lines_with, only_post, position, rx_after,
-    wait_for_get_after, warning_lines,
-)
 from tests.support.http_endpoint import ALERT_PATH, EndpointServer
+from tests.support.wire import (
+    assert_no_crash,
+    attempt_results,
+    closed_port,
+    event,
+    lines_with,
+    only_post,
+    position,
+    rx_after,
+    wait_for_get_after,
+    warning_lines,
+)
 
 A, B, C = "18712345678", "18812345678", "13912345678"
 
@@ -337,33 +344,6 @@ def test_answer_in_the_last_poll_interval_before_the_ring_deadline_counts(make_e
     assert only_post(endpoint).params == {"mid": "m-late", "resp": A}
 
 
-# --- 7. a modem that stops answering ------------------------------------------------------------------------
-
-
-def test_unresponsive_modem_recovers_and_the_alert_is_rung(make_emulator, gsmcall_factory, endpoint):
-    emu = make_emulator("sim7600", callees={A: Callee.answers(after=0.3)})
-    runner = gsmcall_factory(emu)
-    endpoint.set_no_alert()
-    proc = runner.start()
-    endpoint.wait_for_requests("GET", 1, timeout=20)
-    emu.wait_for("AT+CMGL=4", timeout=20)  # the start-up SMS sweep is done: idle
-    emu.set_responsive(False)
-    muted = event(emu, "modem unresponsive", timeout=1)
-    endpoint.queue_alert("m-mute", [A])
-    swallowed = event(emu, "unresponsive: swallowed", timeout=20, since=muted.t)  # the daemon hit the fault
-    assert "'AT'" in swallowed.text  # the check before dialling, not ATD: found in seconds
-    emu.set_responsive(True)
-    post = endpoint.wait_for_post(timeout=60)
-    wait_for_get_after(endpoint, post)
-    assert runner.stop(proc) == 0, runner.daemon_log()
-    assert_no_crash(runner.daemon_log())
-    assert only_post(endpoint).params == {"mid": "m-mute", "resp": A}  # never "nobody answered"
-    assert attempt_results(post) == [(A, "answered")]
-    assert dials(emu) == [A]
-    assert [c.outcome for c in emu.calls] == ["answered"]
-    assert emu.active_calls() == []
-
-
 # --- 8. SIGKILL mid-alert -----------------------------------------------------------------------------------
 
 
@@ -395,91 +375,3 @@ def test_sigkill_while_ringing_resumes_at_the_ringing_number(killed_at, make_emu
     else:
         assert dials(emu) == [A, B, B, C]  # A, already rung and not answered, is not rung again
     assert emu.active_calls() == []
-
-
-# --- 9. SMS storage full ------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("profile", ["sim7600", "ec25"])
-def test_storage_full_urc_makes_the_daemon_sweep_the_store(profile, make_emulator, gsmcall_factory, endpoint):
-    emu = make_emulator(profile, sms_capacity=3)
-    runner = gsmcall_factory(emu)
-    endpoint.set_no_alert()
-    proc = runner.start()
-    endpoint.wait_for_requests("GET", 1, timeout=20)  # initialised, start-up sweep done, idle
-    for i in range(3):
-        emu.store_sms("+8613900000000", f"not a command {i}")  # silently, as if the URCs were lost
-    mark = time.monotonic()
-    assert emu.deliver_sms("+8613900000001", "one too many") == []  # refused: the storage-full URC
-    full = emu.wait_for(lambda e: e.kind == "tx" and ("FULL" in e.text.upper()), timeout=2, since=mark)
-    emu.wait_for("AT+CMGL", timeout=10, since=full.t)
-    last = full
-    for _ in range(3):
-        last = emu.wait_for("AT+CMGD", timeout=10, since=last.t + 1e-9)
-    assert emu.sms_store == {}
-    assert runner.stop(proc) == 0, runner.daemon_log()
-    assert_no_crash(runner.daemon_log())
-    assert dials(emu) == []
-
-
-# --- 10. wrong SIM PIN ----------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("mode", ["once", "daemon"])
-def test_wrong_pin_exits_6_after_exactly_one_attempt(mode, make_emulator, gsmcall_factory, endpoint):
-    emu = make_emulator("sim7600", pin="1234")
-    runner = gsmcall_factory(emu)
-    endpoint.queue_alert("m-pin", [A])
-    if mode == "once":
-        result = runner.once(modem={"pin": "0000"})
-        code, out = result.returncode, result.stderr
-    else:
-        proc = runner.start(modem={"pin": "0000"})
-        try:
-            code = proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            code = None
-        out = runner.daemon_log()
-    assert code == 6, out[-4000:]  # EXIT_SIM: the SIM needs a person, systemd stops restarting
-    assert_no_crash(out)
-    assert "modem.pin" in out and "PIN" in out, out[-4000:]
-    assert emu.pin_attempts == 1
-    assert emu.wrong_pin_attempts == 1
-    assert dials(emu) == []
-    assert endpoint.posts() == []
-
-
-# --- 11. two gsmcall processes on one port ---------------------------------------------------------------------
-
-
-def test_second_once_on_a_held_port_exits_3_naming_the_holder(make_emulator, gsmcall_factory, endpoint):
-    emu = make_emulator("ec25")
-    runner = gsmcall_factory(emu)
-    endpoint.set_no_alert()
-    holder = runner.start()
-    endpoint.wait_for_requests("GET", 1, timeout=20)  # the first one holds the port
-    second = runner.once()
-    assert second.returncode == 3, explain(second)
-    assert_no_crash(second.stderr)
-    assert f"pid {holder.pid}" in second.stderr, explain(second)
-    assert holder.poll() is None  # the holder is undisturbed
-    assert runner.stop(holder) == 0, runner.daemon_log()
-
-
-def test_second_daemon_on_a_held_port_exits_3_naming_the_holder(make_emulator, gsmcall_factory, endpoint):
-    emu = make_emulator("ec25")
-    runner = gsmcall_factory(emu)
-    endpoint.set_no_alert()
-    holder = runner.start()
-    endpoint.wait_for_requests("GET", 1, timeout=20)
-    second = runner.start()
-    try:
-        code = second.wait(timeout=5)  # opening a held port fails at once
-    except subprocess.TimeoutExpired:
-        code = None
-    out = runner.daemon_log(1)
-    assert holder.poll() is None
-    assert runner.stop(holder) == 0, runner.daemon_log()
-    assert code == 3, out[-4000:]
-    assert_no_crash(out)
-    assert f"pid {holder.pid}" in out, out[-4000:]

@@ -5,6 +5,13 @@ from __future__ import annotations
 from gsmcall.emulator import Callee
 from gsmcall.emulator.profiles import get_profile
 from tests.support.daemon import dials, explain
+from tests.support.wire import (
+    assert_no_crash,
+    attempt_results,
+    event,
+    only_post,
+    wait_for_get_after,
+)
 
 A, B = "18712345678", "18812345678"
 
@@ -108,4 +115,29 @@ def test_answered_then_modem_fails_the_answer_stands_and_the_call_is_hung_up(
     assert runner.stop(proc) == 0, runner.daemon_log()
     assert post.params == {"mid": "m-ansfault", "resp": A}
     assert dials(emu) == [A]
+    assert emu.active_calls() == []
+
+
+# A modem that stops answering is recovered, and the alert is rung.
+def test_unresponsive_modem_recovers_and_the_alert_is_rung(make_emulator, gsmcall_factory, endpoint):
+    emu = make_emulator("sim7600", callees={A: Callee.answers(after=0.3)})
+    runner = gsmcall_factory(emu)
+    endpoint.set_no_alert()
+    proc = runner.start()
+    endpoint.wait_for_requests("GET", 1, timeout=20)
+    emu.wait_for("AT+CMGL=4", timeout=20)  # the start-up SMS sweep is done: idle
+    emu.set_responsive(False)
+    muted = event(emu, "modem unresponsive", timeout=1)
+    endpoint.queue_alert("m-mute", [A])
+    swallowed = event(emu, "unresponsive: swallowed", timeout=20, since=muted.t)  # the daemon hit the fault
+    assert "'AT'" in swallowed.text  # the check before dialling, not ATD: found in seconds
+    emu.set_responsive(True)
+    post = endpoint.wait_for_post(timeout=60)
+    wait_for_get_after(endpoint, post)
+    assert runner.stop(proc) == 0, runner.daemon_log()
+    assert_no_crash(runner.daemon_log())
+    assert only_post(endpoint).params == {"mid": "m-mute", "resp": A}  # never "nobody answered"
+    assert attempt_results(post) == [(A, "answered")]
+    assert dials(emu) == [A]
+    assert [c.outcome for c in emu.calls] == ["answered"]
     assert emu.active_calls() == []

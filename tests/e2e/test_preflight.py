@@ -8,6 +8,7 @@ import subprocess
 
 from tests.support.command import gsmcall_command
 from tests.support.daemon import explain
+from tests.support.wire import assert_no_crash
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -65,3 +66,37 @@ def test_check_and_status_beside_a_running_daemon_report_its_state(make_emulator
     assert runner.stop(daemon) == 0
     after = _run("status", "-c", config)
     assert after.returncode == 3 and "stopped" in after.stdout, explain(after)
+
+
+# Two gsmcall processes on one port: the second says who holds it and leaves it alone.
+def test_second_once_on_a_held_port_exits_3_naming_the_holder(make_emulator, gsmcall_factory, endpoint):
+    emu = make_emulator("ec25")
+    runner = gsmcall_factory(emu)
+    endpoint.set_no_alert()
+    holder = runner.start()
+    endpoint.wait_for_requests("GET", 1, timeout=20)  # the first one holds the port
+    second = runner.once()
+    assert second.returncode == 3, explain(second)
+    assert_no_crash(second.stderr)
+    assert f"pid {holder.pid}" in second.stderr, explain(second)
+    assert holder.poll() is None  # the holder is undisturbed
+    assert runner.stop(holder) == 0, runner.daemon_log()
+
+
+def test_second_daemon_on_a_held_port_exits_3_naming_the_holder(make_emulator, gsmcall_factory, endpoint):
+    emu = make_emulator("ec25")
+    runner = gsmcall_factory(emu)
+    endpoint.set_no_alert()
+    holder = runner.start()
+    endpoint.wait_for_requests("GET", 1, timeout=20)
+    second = runner.start()
+    try:
+        code = second.wait(timeout=5)  # opening a held port fails at once
+    except subprocess.TimeoutExpired:
+        code = None
+    out = runner.daemon_log(1)
+    assert holder.poll() is None
+    assert runner.stop(holder) == 0, runner.daemon_log()
+    assert code == 3, out[-4000:]
+    assert_no_crash(out)
+    assert f"pid {holder.pid}" in out, out[-4000:]

@@ -8,13 +8,17 @@ emulator's own counters and event log.
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 from gsmcall.exitcodes import EXIT_OK, EXIT_SIM
 from gsmcall.modem.pin_memory import FILENAME
+from tests.support.daemon import dials
 from tests.support.wire import assert_no_crash, event, lines_with
 
 RIGHT, WRONG, OTHER = "1234", "0000", "1111"
+NUMBER = "18712345678"
 
 
 def start_refused(runner, pin: str) -> str:
@@ -70,3 +74,27 @@ def test_the_vendor_forms_tell_the_attempts_left(profile, make_emulator, gsmcall
     start_refused(runner, WRONG)
     assert wrong_pins(emu) == ["wrong SIM PIN (failure 1)"]
     assert any("2 attempts left" in line for line in lines_with(first, "refused modem.pin"))
+
+
+@pytest.mark.parametrize("mode", ["once", "daemon"])
+def test_wrong_pin_exits_6_after_exactly_one_attempt(mode, make_emulator, gsmcall_factory, endpoint):
+    emu = make_emulator("sim7600", pin="1234")
+    runner = gsmcall_factory(emu)
+    endpoint.queue_alert("m-pin", [NUMBER])
+    if mode == "once":
+        result = runner.once(modem={"pin": "0000"})
+        code, out = result.returncode, result.stderr
+    else:
+        proc = runner.start(modem={"pin": "0000"})
+        try:
+            code = proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            code = None
+        out = runner.daemon_log()
+    assert code == 6, out[-4000:]  # EXIT_SIM: the SIM needs a person, systemd stops restarting
+    assert_no_crash(out)
+    assert "modem.pin" in out and "PIN" in out, out[-4000:]
+    assert emu.pin_attempts == 1
+    assert emu.wrong_pin_attempts == 1
+    assert dials(emu) == []
+    assert endpoint.posts() == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import time
 
 import pytest
 from gsmmodem.pdu import decodeSmsPdu
@@ -10,6 +11,7 @@ from gsmmodem.pdu import decodeSmsPdu
 from gsmcall.emulator import Callee
 from tests.support.daemon import dials, explain
 from tests.support.profiles import PROFILES
+from tests.support.wire import assert_no_crash
 
 DUTY = "18612748499"
 FORWARD = "*7218712345678"
@@ -107,7 +109,7 @@ def test_command_during_an_alert_call_is_dialled_after_it(profile, make_emulator
 def test_restart_after_crash_between_dial_and_delete_does_not_dial_again(
     profile, make_emulator, gsmcall_factory, endpoint
 ):
-    emu = make_emulator(profile, callees=forwarding_callee(duration=5.0))
+    emu = make_emulator(profile, callees=forwarding_callee(duration=30.0))
     endpoint.set_no_alert()
     runner = gsmcall_factory(emu)
     emu.store_sms("+86" + DUTY, COMMAND)
@@ -149,3 +151,26 @@ def test_indication_for_an_empty_index_is_not_a_loop(make_emulator, gsmcall_fact
     assert runner.stop(proc) == 0, runner.daemon_log()
     assert emu.commands().count("AT+CMGR=42") == 1
     assert "Traceback" not in runner.daemon_log()
+
+
+# A full SMS store: the storage-full URC makes the daemon sweep it.
+@pytest.mark.parametrize("profile", ["sim7600", "ec25"])
+def test_storage_full_urc_makes_the_daemon_sweep_the_store(profile, make_emulator, gsmcall_factory, endpoint):
+    emu = make_emulator(profile, sms_capacity=3)
+    runner = gsmcall_factory(emu)
+    endpoint.set_no_alert()
+    proc = runner.start()
+    endpoint.wait_for_requests("GET", 1, timeout=20)  # initialised, start-up sweep done, idle
+    for i in range(3):
+        emu.store_sms("+8613900000000", f"not a command {i}")  # silently, as if the URCs were lost
+    mark = time.monotonic()
+    assert emu.deliver_sms("+8613900000001", "one too many") == []  # refused: the storage-full URC
+    full = emu.wait_for(lambda e: e.kind == "tx" and ("FULL" in e.text.upper()), timeout=2, since=mark)
+    emu.wait_for("AT+CMGL", timeout=10, since=full.t)
+    last = full
+    for _ in range(3):
+        last = emu.wait_for("AT+CMGD", timeout=10, since=last.t + 1e-9)
+    assert emu.sms_store == {}
+    assert runner.stop(proc) == 0, runner.daemon_log()
+    assert_no_crash(runner.daemon_log())
+    assert dials(emu) == []
