@@ -103,6 +103,18 @@ def render(report: dict[str, Any]) -> str:
     L.extend(ratios or ["- (no comparison run)"])
     L.append("")
 
+    L.append("## 3b. Acknowledgement: speech after the answer, the ack key's reaction\n")
+    L.append("Each callee answers and presses 1 half a second later, during the speech (0.1 s a character).\n")
+    L.append("| profile | sample | n | p50 | p90 | p99 | max |")
+    L.append("|---|---|---|---|---|---|---|")
+    for profile, a in report.get("ack", {}).items():
+        if "error" in a:
+            L.append(f"| {profile} | **error**: {a['error']} | | | | | |")
+            continue
+        for key, label in (("answer_to_speech", "answer indication → first speech command"),
+                           ("key_to_stop", "key URC → speech stop or hang-up")):
+            L.append(f"| {profile} " + dist_row(label, a[key]))
+    L.append("")
     L.append("## 4. Footprint\n")
     L.append("| state | poll interval | profile | window | CPU (% of one core) | AT commands | per minute | HTTP GET / POST | RSS / peak MiB |")
     L.append("|---|---|---|---|---|---|---|---|---|")
@@ -142,6 +154,12 @@ def check_targets(report: dict[str, Any]) -> list[dict[str, Any]]:
             if s["n"]:
                 rows.append({"target": f"{profile} {label}: p50 ≤ 20 ms, p99 ≤ 100 ms",
                              "ok": s["p50"] <= TARGET_P50 and s["p99"] <= TARGET_P99,
+                             "value": f"p50 {ms(s['p50'])} ms, p99 {ms(s['p99'])} ms"})
+    for profile, a in report.get("ack", {}).items():
+        for key, label in (("answer_to_speech", "answer→first speech"), ("key_to_stop", "key→stop/hang-up")):
+            s = Dist(a.get(key, [])).summary()
+            if s["n"]:
+                rows.append({"target": f"{profile} {label}: p50 ≤ 20 ms", "ok": s["p50"] <= TARGET_P50,
                              "value": f"p50 {ms(s['p50'])} ms, p99 {ms(s['p99'])} ms"})
     peaks = [r["peak_rss_mb"] for r in report["reaction"].values() if "peak_rss_mb" in r]
     peaks += [f["peak_rss_mb"] for f in report["idle"].values() if "peak_rss_mb" in f]

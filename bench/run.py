@@ -36,6 +36,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(ROOT))
 
+from ack import ACK_PROFILES, ack_run  # noqa: E402
 from endpoint import BenchEndpoint  # noqa: E402
 from meta import code_hash, filesystem_of, git, machine  # noqa: E402
 from report import check_targets, render  # noqa: E402
@@ -286,6 +287,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--sms-samples", type=int, help="SMS commands per profile (default 60; quick 2)")
     p.add_argument("--theirs-samples", type=int, help="python-gsmmodem-new dials per profile (default 60; quick 2)")
     p.add_argument("--idle-seconds", type=float, help="each idle window (default 65; quick 1.5)")
+    p.add_argument("--ack-samples", type=int, help="acknowledged calls per TTS profile (default 40; quick 2)")
     p.add_argument("--idle-profile", default="ec25")
     p.add_argument("--poll-interval", type=float, default=10.0, help="alerts.poll_interval in the reaction runs")
     p.add_argument("--profiles", default=",".join(BENCH_PROFILES))
@@ -297,7 +299,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args = p.parse_args(argv)
     quick = args.quick
     for name, full, short in (("samples", 100, 4), ("poll_samples", 60, 2), ("sms_samples", 60, 2),
-                              ("theirs_samples", 60, 2), ("idle_seconds", 65.0, 1.5)):
+                              ("theirs_samples", 60, 2), ("idle_seconds", 65.0, 1.5), ("ack_samples", 40, 2)):
         if getattr(args, name) is None:
             setattr(args, name, short if quick else full)
     return args
@@ -310,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
     tmp = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="gsmcall-bench-"))
     tmp.mkdir(parents=True, exist_ok=True)
-    report: dict[str, Any] = {"reaction": {}, "idle": {}}
+    report: dict[str, Any] = {"reaction": {}, "ack": {}, "idle": {}}
     command = shlex.join(["python", os.path.relpath(__file__, Path.cwd()), *argv])
     report["meta"] = {
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -321,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
         "state_fs": filesystem_of(tmp), "command": command, "quick": args.quick,
         "profiles": [p for p in args.profiles.split(",") if p],
         "samples": {"push_alerts": args.samples, "generic_alerts": args.poll_samples, "sms": args.sms_samples,
-                    "theirs": args.theirs_samples, "idle_seconds": args.idle_seconds,
+                    "theirs": args.theirs_samples, "ack": args.ack_samples, "idle_seconds": args.idle_seconds,
                     "idle_profile": args.idle_profile, "poll_interval": args.poll_interval},
     }
     failed = False
@@ -339,6 +341,19 @@ def main(argv: list[str] | None = None) -> int:
                 except Exception as exc:  # noqa: BLE001 - reported, the run goes on
                     failed = True
                     report["reaction"][profile] = {"error": f"{type(exc).__name__}: {exc}"}
+            for profile in [p for p in ACK_PROFILES if p in report["meta"]["profiles"]]:
+                print(f"[bench] acknowledgement run: {profile}", file=sys.stderr, flush=True)
+                emulators = Emulators(tmp, name="modem-{profile}-ack", alerting_delay=0.03)
+                try:
+                    report["ack"][profile] = ack_run(
+                        profile, args.ack_samples, tmp, ep, emulators,
+                        lambda name, config: Daemon(tmp, name, config),
+                        lambda emu, state, p=profile: daemon_config(emu, ep.url, state, p, args.poll_interval))
+                except Exception as exc:  # noqa: BLE001 - reported, the run goes on
+                    failed = True
+                    report["ack"][profile] = {"error": f"{type(exc).__name__}: {exc}"}
+                finally:
+                    emulators.stop_all()
         finally:
             ep.close()
         print(f"[bench] idle windows: 2 x {args.idle_seconds:g} s (concurrent)", file=sys.stderr, flush=True)

@@ -27,6 +27,11 @@ def test_quick_benchmark_produces_every_section(tmp_path: Path) -> None:
     n = report["meta"]["samples"]
 
     assert set(report["reaction"]) == set(report["meta"]["profiles"]) >= {"generic", *PUSH_PROFILES}
+    assert set(report["ack"]) == {"ec25", "sim7600", "sim800"}
+    for profile, a in report["ack"].items():
+        assert "error" not in a, (profile, a.get("error"))
+        assert a["acknowledged"] == a["alerts"] == n["ack"], profile
+        assert len(a["answer_to_speech"]) == len(a["key_to_stop"]) == n["ack"], (profile, a)
     for profile, r in report["reaction"].items():
         assert "error" not in r, (profile, r.get("error"))
         alerts = n["generic_alerts"] if profile == "generic" else n["push_alerts"]
