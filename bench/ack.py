@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from samples import ANSWER_MARK, HANGUP, in_window
+from samples import ANSWER_MARK, HANGUP
 
 from gsmcall.emulator import Callee
 
@@ -53,7 +53,7 @@ def ack_run(profile: str, samples: int, work: Path, ep: Any, emulators: Any,
     try:
         if not ep.wait_posts(samples, 30 + samples * 3):
             raise RuntimeError(f"{profile}: {len(ep.stats.posts)}/{samples} acknowledged alerts reported")
-        log = in_window(emu.log, 0.0, float("inf"))
+        log = emu.log
         kind, mark = ANSWER_MARK[profile]
         key = KEY_1[profile]
         acknowledged = sum(1 for _, p in ep.stats.posts if p.get("resp"))

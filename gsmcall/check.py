@@ -70,7 +70,7 @@ def _modem_checks(settings: Settings, daemon: DaemonState | None) -> list[CheckI
         if daemon is None:
             return [CheckItem("port", False, str(exc), "modem")]
         return [CheckItem("port", True, f"{settings.modem.port} held by the running gsmcall (pid {daemon.pid}); "
-                          "its state follows", "modem"), *daemon_items(settings.state.dir)]
+                          "its state follows", "modem"), *daemon_items(settings.state.dir, daemon)]
     except ModemError as exc:
         return [CheckItem("port", False, str(exc), "modem")]
     items.append(CheckItem("port", True, settings.modem.port, "modem"))

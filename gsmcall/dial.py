@@ -59,7 +59,7 @@ def run_dial(settings: Settings, number: str, say: str | None = None) -> int:
             info = initialise(channel, events, settings.modem.profile, settings.modem.pin, sms_enabled=False,
                               state_dir=settings.state.dir)
             voice = voice_of(channel, info.profile, info.capabilities)
-            plan = plan_for(settings.calls, voice, say) if settings.calls.ack == "key" else None
+            plan = plan_for(settings.calls, voice, say)
             attempt = place_call(voice, events, number, CallTiming(settings.calls.ring_timeout, settings.calls.hold), plan)
     except FaultAfterCall as fault:
         attempt, code = fault.attempt, EXIT_MODEM

@@ -21,8 +21,9 @@ def running_daemon(state_dir: Path) -> DaemonState | None:
     return state if state is not None and state.running else None
 
 
-def daemon_items(state_dir: Path) -> list[CheckItem]:
-    state = read_state(state_dir)
+def daemon_items(state_dir: Path, state: DaemonState | None = None) -> list[CheckItem]:
+    """``state``: the daemon's state when the caller has read it already."""
+    state = state if state is not None else read_state(state_dir)
     if state is None or not state.running:
         last = f"; the last one (pid {state.pid}) stopped" if state is not None else ""
         return [CheckItem("daemon", False, f"no gsmcall is running on {state_dir}{last}", "modem")]

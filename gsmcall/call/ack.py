@@ -97,12 +97,7 @@ class AckPhase:
         self._queue.clear()
 
     def next_step(self, now: float) -> AckStep:
-        if self.acknowledged:
-            if self._playing and not self._stop_sent:
-                self._stop_sent = True
-                return StopSpeech()
-            return Release()
-        if now >= self.deadline:
+        if self.acknowledged or now >= self.deadline:
             if self._playing and not self._stop_sent:
                 self._stop_sent = True
                 return StopSpeech()

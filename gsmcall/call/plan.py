@@ -15,7 +15,8 @@ from gsmcall.settings import CallSettings
 
 
 def plan_for(calls: CallSettings, voice: Voice, text: str | None) -> AckPlan | None:
-    if voice.keys is None:
+    """None with ``calls.ack: none`` (the seed's hold), or where the modem hears no keys."""
+    if calls.ack != "key" or voice.keys is None:
         return None  # speaking without a way to hear the key would only delay the hang-up
     pieces: tuple[str, ...] = ()
     if voice.speech is not None and calls.speech:

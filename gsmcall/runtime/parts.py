@@ -73,7 +73,7 @@ class Caller:
             raise ModemError("the modem is down")
         self._supervisor.alive()  # a long alert list must not look like a hang
         try:
-            ack = plan_for(self._calls, voice, text) if acknowledged and self._calls.ack == "key" else None
+            ack = plan_for(self._calls, voice, text) if acknowledged else None
             attempt = place_call(voice, self._events, number, self._timing, ack, on_acknowledged)
         finally:
             self.last_ended = time.monotonic()
