@@ -34,6 +34,8 @@ def run_checks(settings: Settings) -> list[CheckItem]:
     items = [_state_dir(settings.state.dir)]
     if settings.metrics.address is not None:
         items.append(_listen("metrics.listen", settings.metrics.address, daemon))
+    if settings.intake.address is not None:
+        items.append(_listen("intake.listen", settings.intake.address, daemon))
     return [*items, *_modem_checks(settings, daemon), _endpoint_check(settings)]
 
 

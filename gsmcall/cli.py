@@ -110,15 +110,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run_daemon(settings: Settings, once: bool) -> int:
     from gsmcall.runtime.loop import Loop
-    from gsmcall.runtime.parts import build
+    from gsmcall.runtime.parts import ListenError, build
 
     try:
         daemon = Loop(build(settings, once), once=once)
     except JournalError as exc:
         log.error("state.dir: %s", exc)
         return EXIT_CONFIG
-    except OSError as exc:
-        log.error("metrics.listen: cannot serve metrics on %s: %s", settings.metrics.listen, exc)
+    except ListenError as exc:
+        log.error("%s", exc)
         return EXIT_CONFIG
     # SIGHUP (a dropped SSH session, `systemctl reload` without a reload) stops like SIGTERM:
     # the call in progress is hung up and the alert resumes on the next start.

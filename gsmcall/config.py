@@ -21,18 +21,20 @@ import phonenumbers
 import yaml
 
 from gsmcall.config_base import ConfigError, positive_int, reject_unknown, type_name
+from gsmcall.intake.server import check_intake_settings
 from gsmcall.modem.profiles import PROFILES
 from gsmcall.roster.config import parse_roster
 from gsmcall.settings import (
-    split_host_port,
-    ModemSettings,
     AlertSettings,
     CallSettings,
-    SmsSettings,
-    StateSettings,
+    IntakeSettings,
     LogSettings,
     MetricsSettings,
+    ModemSettings,
     Settings,
+    SmsSettings,
+    StateSettings,
+    split_host_port,
 )
 
 PROFILE_CHOICES = ("auto", *PROFILES)
@@ -183,6 +185,11 @@ def _listen(key: str, value: Any) -> str | None:
     return value
 
 
+def _optional(check: Check) -> Check:
+    """``check``, or None for a key written as ``null`` (the default of every optional key)."""
+    return lambda key, value: None if value is None else check(key, value)
+
+
 # The checks for every key; the keys of a section are exactly its dataclass's fields.
 SCHEMA: dict[str, tuple[type, dict[str, Check]]] = {
     "modem": (ModemSettings, {
@@ -222,6 +229,13 @@ SCHEMA: dict[str, tuple[type, dict[str, Check]]] = {
     "state": (StateSettings, {"dir": _directory}),
     "log": (LogSettings, {"level": _log_level, "show_numbers": _boolean}),
     "metrics": (MetricsSettings, {"listen": _listen}),
+    "intake": (IntakeSettings, {
+        "listen": _listen,
+        "token": _optional(_nonempty_string),
+        "max_body": positive_int,
+        "repeat_after": _number(0, inclusive=True),
+        "report_url": _optional(_url),
+    }),
 }
 
 
@@ -250,6 +264,12 @@ def _check_sms(sms: SmsSettings) -> None:
             raise ConfigError(f"sms.allowed_senders[{index}]", f"is not a phone number ({exc}): {sender!r}") from None
 
 
+def _check_intake(intake: IntakeSettings, roster: Any) -> None:
+    check_intake_settings(intake.listen, intake.token)
+    if intake.listen is not None and roster is None:
+        raise ConfigError("roster", "is required when intake.listen is set: it says whom a webhook alert rings")
+
+
 def parse_config(raw: Any, base_dir: Path | None = None) -> Settings:
     """Validate an already-parsed YAML document.
 
@@ -264,6 +284,7 @@ def parse_config(raw: Any, base_dir: Path | None = None) -> Settings:
     sections: dict[str, Any] = {name: _section(name, raw.get(name)) for name in SCHEMA}
     sections["roster"] = parse_roster(raw.get("roster"))
     _check_sms(sections["sms"])
+    _check_intake(sections["intake"], sections["roster"])
     state = sections["state"]
     if base_dir is not None and not state.dir.is_absolute():
         sections["state"] = StateSettings(dir=base_dir / state.dir)

@@ -33,6 +33,7 @@ class Signal:
 
 LOST = Signal("lost")
 STOP = Signal("stop")
+INTAKE = Signal("intake")  # the webhook intake journaled a page: ring it now, not at the next timer
 
 Payload = object  # a URC line (str), a Signal, or an intake event
 Arrival = tuple[float, Payload]
@@ -57,6 +58,10 @@ class EventQueue:
 
     def port_lost(self) -> None:
         self.put(LOST)
+
+    def intake(self) -> None:
+        """The intake server's threads wake the loop here after journaling a page."""
+        self.put(INTAKE)
 
     def request_stop(self) -> None:
         """Safe from a signal handler's helper thread: sets the flag, then wakes the reader."""

@@ -58,6 +58,11 @@ class Metrics:
             "gsmcall_modem_capability", "1 when the modem has the capability (probed at init), else 0.",
             ["capability"], registry=self.registry,
         )
+        self._intake = Counter(
+            "gsmcall_intake_notifications", "Webhook notifications taken, by source and what they did to the queue"
+            " (queued: a new page; joined: a queued page; repeat: already paged; resolved).",
+            ["source", "outcome"], registry=self.registry,
+        )
         # Series that exist from the start read 0 instead of being absent, so rate() and
         # absent-series alerts work before the first event.
         for result in CallResult:
@@ -71,6 +76,9 @@ class Metrics:
     def call_finished(self, result: str) -> None:
         """Count one finished call; ``result`` is a ``CallResult`` value, e.g. ``answered``."""
         self._calls.labels(result).inc()
+
+    def intake_notification(self, source: str, outcome: str) -> None:
+        self._intake.labels(source, outcome).inc()
 
     def callbacks_pending(self, n: int) -> None:
         self._callbacks_pending.set(n)

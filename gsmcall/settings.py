@@ -78,6 +78,19 @@ class MetricsSettings:
 
 
 @dataclass(frozen=True)
+class IntakeSettings:
+    listen: str | None = None  # host:port of the webhook intake (DESIGN §6); None: no intake
+    token: str | None = None
+    max_body: int = 1048576
+    repeat_after: float = 3600
+    report_url: str | None = None
+
+    @property
+    def address(self) -> tuple[str, int] | None:
+        return None if self.listen is None else split_host_port(self.listen)
+
+
+@dataclass(frozen=True)
 class Settings:
     modem: ModemSettings
     alerts: AlertSettings
@@ -86,6 +99,7 @@ class Settings:
     state: StateSettings = field(default_factory=StateSettings)
     log: LogSettings = field(default_factory=LogSettings)
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
+    intake: IntakeSettings = field(default_factory=IntakeSettings)
     roster: RosterSettings | None = None  # DESIGN.md section 7; None: no roster configured
 
 

@@ -294,7 +294,10 @@ class AlertClient:
         callback into a failed one that would be posted again.
         """
         params = {"mid": mid} if resp is None else {"mid": mid, "resp": resp}
-        body = {"mid": mid, "resp": resp, "attempts": attempts}
-        self._request(
-            "POST", with_query(self._settings.url, params), read_body=False, json=body, allow_redirects=False
-        )
+        self.post_json({"mid": mid, "resp": resp, "attempts": attempts}, params)
+
+    def post_json(self, body: dict[str, Any], params: dict[str, str] | None = None) -> None:
+        """POST ``body`` as JSON to the configured URL (with ``params`` in its query), not
+        following redirects and not reading the reply, for the reasons post_result gives."""
+        url = with_query(self._settings.url, params) if params else self._settings.url
+        self._request("POST", url, read_body=False, json=body, allow_redirects=False)

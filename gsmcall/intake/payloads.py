@@ -27,6 +27,7 @@ STATUSES = (FIRING, RESOLVED)
 ALERTMANAGER = "alertmanager"
 GRAFANA = "grafana"
 GENERIC = "alerts"
+INTAKE_SOURCES = (ALERTMANAGER, GRAFANA, GENERIC)  # an alert's source names the route it came in by
 
 # Appended when a notification has more than one firing alert; Chinese like calls.speech and
 # calls.default_text, which this text is spoken inside.

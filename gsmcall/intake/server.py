@@ -2,8 +2,8 @@
 
 Monitoring systems time their webhooks out (Alertmanager within ``group_interval``, Nightingale
 after 10 s), so a request must never wait for a phone call: the server parses the body, hands
-each alert to the injected ``accept`` (which journals it and queues it for the daemon loop) and
-answers.  It answers 202 only after ``accept`` returned True for every alert, so a 202 means
+the notification's alerts to the injected ``accept`` (which journals them and queues them for
+the daemon loop) and answers.  It answers 202 only after ``accept`` returned True, so a 202 means
 "durable"; anything else is a 503 and the sender retries (the retry is deduplicated by key).
 
 A thread per connection keeps one slow client from holding the others, and every request is
@@ -84,7 +84,7 @@ def _is_loopback(host: str) -> bool:
 class _Intake:
     """What every request handler needs, fixed when the server starts."""
 
-    accept: Callable[[IntakeAlert], bool]
+    accept: Callable[[list[IntakeAlert]], bool]
     healthy: Callable[[], bool]
     token: bytes | None
     max_body: int
@@ -195,16 +195,15 @@ class _Handler(BaseHTTPRequestHandler):
         self._unread = 0
         return body
 
-    def _accept(self, accept: Callable[[IntakeAlert], bool], alerts: list[IntakeAlert]) -> None:
-        for alert in alerts:
-            try:
-                taken = accept(alert)
-            except Exception:
-                log.exception("intake: could not take %s alert %s", alert.source, alert.key)
-                taken = False
-            if not taken:
-                return self._answer(HTTPStatus.SERVICE_UNAVAILABLE, "the alert could not be stored; try again")
-        self._answer(HTTPStatus.ACCEPTED, f"accepted {len(alerts)} alert(s)")
+    def _accept(self, accept: Callable[[list[IntakeAlert]], bool], alerts: list[IntakeAlert]) -> None:
+        try:
+            taken = accept(alerts)
+        except Exception:
+            log.exception("intake: could not take a %s notification", alerts[0].source)
+            taken = False
+        if not taken:
+            return self._answer(HTTPStatus.SERVICE_UNAVAILABLE, "the alert could not be stored; try again")
+        self._answer(HTTPStatus.ACCEPTED, f"accepted {len(alerts)} alert{'' if len(alerts) == 1 else 's'}")
 
     def _answer(self, status: HTTPStatus, reason: str, headers: Mapping[str, str] | None = None) -> None:
         """Send a one-line text answer and close; a body the client is still sending is dropped."""
@@ -261,15 +260,15 @@ class IntakeServer:
     """The intake on ``host:port``, served from its own threads so a busy daemon loop or a call in
     progress never delays an answer.
 
-    ``accept`` is called from the request threads, several at once: it must be thread-safe,
-    journal the alert before it returns True, and not wait for the modem.
+    ``accept`` is called with one notification's alerts from the request threads, several at
+    once: it must be thread-safe, journal them before it returns True, and not wait for the modem.
     """
 
     def __init__(
         self,
         host: str,
         port: int,
-        accept: Callable[[IntakeAlert], bool],
+        accept: Callable[[list[IntakeAlert]], bool],
         *,
         token: str | None = None,
         healthy: Callable[[], bool] = lambda: True,

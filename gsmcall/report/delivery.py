@@ -2,8 +2,8 @@
 
 The journal holds each result as a pending callback from the moment the alert finishes
 (in the same transaction), so delivery is retried with back-off until the reporter takes
-it, across restarts too.  Reporters are chosen by the alert's source: today the polled
-endpoint's callback; the intake's ``report_url`` joins the same table.
+it, across restarts too.  Reporters are chosen by the alert's source: the polled endpoint's
+callback, or for a webhook page ``report_url`` and the log.
 """
 
 from __future__ import annotations
@@ -31,6 +31,12 @@ class ReportError(Exception):
 class Reporter(Protocol):
     def send(self, callback: PendingCallback) -> None:
         """Deliver one result; raise ReportError to have it retried later."""
+
+
+def _outcome(callback: PendingCallback) -> str:
+    if callback.body.get("status") == "resolved":
+        return "resolved before anyone was reached"
+    return f"answered by {callback.resp}" if callback.resp else "nobody answered"
 
 
 class Delivery:
@@ -62,8 +68,7 @@ class Delivery:
             self._backoff.reset()
             self._health.succeeded()
             self._journal.callback_delivered(callback.mid)
-            log.info("alert %s reported: %s", callback.mid,
-                     f"answered by {callback.resp}" if callback.resp else "nobody answered")
+            log.info("alert %s reported: %s", callback.mid, _outcome(callback))
         pending = len(self._journal.pending_callbacks(float("inf")))
         self._pending_count(pending)
         return pending == 0

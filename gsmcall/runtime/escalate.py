@@ -12,11 +12,23 @@ import logging
 import time
 from collections.abc import Callable
 
-from gsmcall.call.outcome import Attempt, CallInterrupted, CallResult, Dial, FaultAfterCall
+from gsmcall.call.outcome import (
+    Attempt,
+    CallInterrupted,
+    CallResult,
+    Dial,
+    FaultAfterCall,
+)
 from gsmcall.events import EventQueue
 from gsmcall.modem.errors import ModemError
 from gsmcall.policy.escalation import (
-    Finish, Ring, RingAgainLater, WaitUntil, give_up_on_number, next_step, stops_escalation,
+    Finish,
+    Ring,
+    RingAgainLater,
+    WaitUntil,
+    give_up_on_number,
+    next_step,
+    stops_escalation,
 )
 from gsmcall.runtime.alert_sms import AlertSms
 from gsmcall.store import Journal
@@ -45,7 +57,12 @@ class Escalation:
 
         Returns False when asked to stop between or during calls; raises ModemError when
         the modem failed.  Either way the journal holds the progress so far."""
-        progress = self._journal.start_alert(mid, phones, source, text)
+        self._journal.page_ringing(mid)  # from now on its group's new alerts start a page of their own
+        try:
+            progress = self._journal.start_alert(mid, phones, source, text)
+        except ValueError:  # a resolve dropped the queued page since the loop picked it
+            log.info("alert %s: finished before its first call (its alerts resolved)", mid)
+            return True
         text = progress.text
         numbers, attempts = progress.phones, list(progress.attempts)
         if attempts and len(attempts) < len(numbers):
@@ -71,6 +88,10 @@ class Escalation:
             assert isinstance(step, Ring)
             if self._events.stopping:
                 return False
+            if self._journal.page_resolved(mid):
+                log.info("alert %s: its alerts all resolved; ringing nobody more", mid)
+                self._journal.finish_alert(mid, None, resolved=True)
+                return True
             log.info("alert %s: ringing %d/%d %s", mid, step.index + 1, len(numbers), step.number)
             if self._sms is not None:
                 self._sms.ringing(mid, step.number, text)

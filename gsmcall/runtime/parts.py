@@ -14,24 +14,35 @@ from gsmcall.call.outcome import Attempt, CallInterrupted, OnAcknowledged
 from gsmcall.call.plan import plan_for
 from gsmcall.call.runner import place_call
 from gsmcall.call.session import CallTiming
-from gsmcall.config import CallSettings, Settings
+from gsmcall.config import AlertSettings, CallSettings, Settings
 from gsmcall.events import EventQueue
 from gsmcall.intake.alert import ENDPOINT
 from gsmcall.intake.endpoint import AlertClient
+from gsmcall.intake.payloads import INTAKE_SOURCES
 from gsmcall.intake.poller import EndpointPoller
+from gsmcall.intake.server import IntakeServer
 from gsmcall.messaging.inbox import SmsInbox
 from gsmcall.messaging.outbox import Outbox
 from gsmcall.metrics import Metrics
 from gsmcall.modem.capabilities.sms import send_pdus
 from gsmcall.modem.channel import AtChannel
 from gsmcall.modem.errors import ModemError
-from gsmcall.report.delivery import Delivery
+from gsmcall.report.delivery import Delivery, Reporter
 from gsmcall.report.endpoint import EndpointReporter
+from gsmcall.report.intake import IntakeReporter
 from gsmcall.runtime.alert_sms import AlertSms
 from gsmcall.runtime.escalate import Escalation
+from gsmcall.runtime.intake_queue import IntakeQueue
 from gsmcall.runtime.router import Router
 from gsmcall.runtime.supervisor import ModemSupervisor
 from gsmcall.store import Journal, open_journal
+
+
+class ListenError(Exception):
+    """A configured server address cannot be bound; the message names the key."""
+
+    def __init__(self, key: str, listen: str | None, exc: OSError) -> None:
+        super().__init__(f"{key}: cannot listen on {listen}: {exc.strerror or exc}")
 
 
 class Caller:
@@ -96,8 +107,11 @@ class Parts:
     inbox: SmsInbox
     escalation: Escalation
     router: Router
+    intake: IntakeServer | None = None
 
     def close(self) -> None:
+        if self.intake is not None:
+            self.intake.close()  # before the journal: a request in flight gets its answer or a 503
         self.supervisor.shutdown()
         self.client.close()
         self.journal.close()
@@ -105,7 +119,7 @@ class Parts:
 
 
 def build(settings: Settings, once: bool) -> Parts:
-    """Raises JournalError (state.dir) or OSError (metrics.listen) before anything runs."""
+    """Raises JournalError (state.dir) or ListenError (metrics.listen, intake.listen) before anything runs."""
     events = EventQueue()
     channel = AtChannel(settings.modem.port, settings.modem.baudrate, settings.modem.command_timeout)
     journal = open_journal(settings.state.dir)
@@ -113,12 +127,18 @@ def build(settings: Settings, once: bool) -> Parts:
     try:
         if settings.metrics.address is not None:
             metrics.serve(*settings.metrics.address)
-    except OSError:
+    except OSError as exc:
         journal.close()
-        raise
+        raise ListenError("metrics.listen", settings.metrics.listen, exc) from exc
     client = AlertClient(settings.alerts)
     outbox = Outbox(journal, lambda parts: send_pdus(channel, parts))
     supervisor = ModemSupervisor(channel, events, settings, metrics)
+    try:
+        intake = None if once else _serve_intake(settings, journal, events, metrics, supervisor)
+    except OSError as exc:
+        journal.close()
+        metrics.close()
+        raise ListenError("intake.listen", settings.intake.listen, exc) from exc
     caller = Caller(supervisor, events, settings.calls, metrics)
     inbox = SmsInbox(channel, settings.sms, journal, caller.plain, metrics.sms_processed, outbox,
                      stopping=lambda: events.stopping)
@@ -126,9 +146,34 @@ def build(settings: Settings, once: bool) -> Parts:
         settings=settings, events=events, channel=channel, journal=journal, client=client, metrics=metrics,
         supervisor=supervisor,
         poller=EndpointPoller(client, journal, settings.alerts, metrics.poll_succeeded),
-        delivery=Delivery(journal, {ENDPOINT: EndpointReporter(client)}, metrics.callbacks_pending, everything=once),
+        delivery=Delivery(journal, _reporters(settings, client), metrics.callbacks_pending, everything=once),
         outbox=outbox, inbox=inbox,
         escalation=Escalation(journal, caller, settings.calls.gap, events, lambda: caller.last_ended,
                               caller.ack_required, AlertSms(outbox, settings.calls.sms, settings.calls.default_text)),
         router=Router(supervisor, inbox, settings.sms.enabled),
+        intake=intake,
     )
+
+
+def _reporters(settings: Settings, client: AlertClient) -> dict[str, Reporter]:
+    """The endpoint's alerts report to its callback; webhook pages to ``report_url`` and the log."""
+    intake = settings.intake
+    report_client = None
+    if intake.report_url is not None:
+        alerts = settings.alerts
+        report_client = AlertClient(AlertSettings(intake.report_url, timeout=alerts.timeout, verify_tls=alerts.verify_tls))
+    pages = IntakeReporter(report_client)
+    return {ENDPOINT: EndpointReporter(client), **{source: pages for source in INTAKE_SOURCES}}
+
+
+def _serve_intake(settings: Settings, journal: Journal, events: EventQueue, metrics: Metrics,
+                  supervisor: ModemSupervisor) -> IntakeServer | None:
+    """The webhook intake, when ``intake.listen`` is set; OSError when it cannot be bound."""
+    intake = settings.intake
+    if intake.address is None:
+        return None
+    queue = IntakeQueue(journal, settings.roster, intake.repeat_after, events.intake, metrics.intake_notification)
+    server = IntakeServer(*intake.address, queue.accept, token=intake.token, healthy=supervisor.healthy,
+                          max_body=intake.max_body)
+    server.serve()
+    return server

@@ -14,10 +14,11 @@ import logging
 import time
 
 from gsmcall import heartbeat, sdnotify
-from gsmcall.daemon_status import StatusFile
 from gsmcall.backoff import Backoff, HealthLog
 from gsmcall.call.runner import hang_up_all
 from gsmcall.config import Settings
+from gsmcall.daemon_status import StatusFile
+from gsmcall.events import EventQueue
 from gsmcall.metrics import Metrics
 from gsmcall.modem.capabilities.probe import voice_of
 from gsmcall.modem.capabilities.voice import Voice
@@ -25,7 +26,6 @@ from gsmcall.modem.channel import AtChannel
 from gsmcall.modem.errors import ModemError
 from gsmcall.modem.health import check_alive
 from gsmcall.modem.setup import ModemInfo, initialise
-from gsmcall.events import EventQueue
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,10 @@ RETRY_BASE = 0.5
 RETRY_CAP = 5.0
 # A modem that worked this long since its last (re)connect starts its back-off afresh.
 HEALTHY_AFTER = 60.0
+
+
+# An idle turn comes at least once per PROBE_EVERY, and a call re-asserts it before each dial.
+HEALTHY_WITHIN = 180.0
 
 
 class ModemSupervisor:
@@ -52,6 +56,7 @@ class ModemSupervisor:
         self.verify_needed = False  # a boot URC came: tell a restart from a late "PB DONE"
         self._status = StatusFile(settings.state.dir)
         self._warned_no_keys = False
+        self._alive_at: float | None = None
         self._status.modem_down("starting")
 
     @property
@@ -122,6 +127,12 @@ class ModemSupervisor:
         modem answers, so a dead modem gets the service restarted."""
         sdnotify.watchdog()
         heartbeat.touch(self._settings.state.dir)
+        self._alive_at = time.monotonic()
+
+    def healthy(self) -> bool:
+        """What the intake's ``/healthz`` says: the loop said it works within ``HEALTHY_WITHIN``
+        (every turn does, and every call it places), so a stuck loop or a dead modem is a 503."""
+        return self._alive_at is not None and time.monotonic() - self._alive_at < HEALTHY_WITHIN
 
     def shutdown(self) -> None:
         if self.voice is not None and self.channel.is_open:

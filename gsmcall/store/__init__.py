@@ -8,16 +8,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gsmcall.store.base import AlertProgress, Journal, JournalError, OutgoingSms, PendingCallback
+from gsmcall.store.base import (
+    AlertProgress,
+    Journal,
+    JournalError,
+    Notification,
+    OutgoingSms,
+    PendingCallback,
+    Taken,
+)
 from gsmcall.store.sqlite import SqliteJournal
 
 __all__ = [
     "AlertProgress",
     "Journal",
     "JournalError",
+    "Notification",
     "OutgoingSms",
     "PendingCallback",
     "SqliteJournal",
+    "Taken",
     "open_journal",
 ]
 

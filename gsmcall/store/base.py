@@ -80,6 +80,38 @@ class OutgoingSms:
     created_at: float
 
 
+@dataclass(frozen=True)
+class Notification:
+    """One webhook notification for one group, as the journal needs it (DESIGN §6).
+
+    ``firing`` and ``resolved`` are the source's alert identities (fingerprints, the generic
+    id); ``phones`` is the plan a new page gets, worked out when the notification arrived;
+    ``text`` replaces a queued page's text, since each notification describes its whole group.
+    """
+
+    source: str
+    group: str
+    text: str | None
+    firing: tuple[str, ...]
+    resolved: tuple[str, ...]
+    phones: tuple[str, ...]
+    repeat_after: float
+
+
+@dataclass(frozen=True)
+class Taken:
+    """What a notification did: the page its new alerts are rung with (None: nothing new
+    fires), whether that page is new, how many firing alerts were already paged, and the
+    pages its resolves dropped unrung or will stop before their next call."""
+
+    page: str | None = None
+    started: bool = False
+    new: int = 0
+    already: int = 0
+    dropped: tuple[str, ...] = ()
+    stopping: tuple[str, ...] = ()
+
+
 @runtime_checkable
 class Journal(Protocol):
     """The state store; open it once at start (which also prunes old records) and share it."""
@@ -120,9 +152,28 @@ class Journal(Protocol):
     def unfinished_alert(self) -> AlertProgress | None:
         """The oldest alert started but not finished: resume it before polling for a new one."""
 
-    def finish_alert(self, mid: str, resp: str | None) -> None:
+    def finish_alert(self, mid: str, resp: str | None, resolved: bool = False) -> None:
         """Mark the alert done and queue its callback (due now, body ``{"mid", "resp",
-        "attempts"}``, the alert's source) in one step: never one without the other."""
+        "attempts"}``, the alert's source) in one step: never one without the other.
+
+        An intake page's body also says ``source``, ``key`` (its group) and ``status``
+        (acknowledged, answered, unanswered, or resolved: ``resolved`` stopped it)."""
+
+    # --- intake pages ----------------------------------------------------------------------------
+
+    def take_notification(self, notification: Notification) -> Taken:
+        """Journal a webhook notification in one transaction, deduplicated as DESIGN §6 says: a
+        firing alert already queued, ringing, or finished less than ``repeat_after`` ago rings
+        nobody; new ones join their group's queued page or start one (an unfinished alert,
+        rung by the loop like any other); a page whose alerts have all resolved is finished
+        unrung while queued (callback status ``resolved``)."""
+
+    def page_ringing(self, mid: str) -> None:
+        """The loop starts ringing this page: alerts of its group no longer join it. Nothing
+        for an alert that is not an intake page."""
+
+    def page_resolved(self, mid: str) -> bool:
+        """True for an intake page whose alerts have all resolved: ring nobody more."""
 
     # --- callbacks -----------------------------------------------------------------------------
 

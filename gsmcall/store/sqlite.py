@@ -31,9 +31,18 @@ from gsmcall.store.base import (
     AlertProgress,
     CallbackState,
     JournalError,
+    Notification,
     OutgoingSms,
     PendingCallback,
     SmsState,
+    Taken,
+)
+from gsmcall.store.sqlite_pages import (
+    all_resolved,
+    attempts_of,
+    finish_alert_in,
+    prune_pages_in,
+    take_notification_in,
 )
 from gsmcall.store.sqlite_restore import FileWatch, restore
 from gsmcall.store.sqlite_schema import ensure_schema
@@ -143,6 +152,7 @@ class SqliteJournal:
     def _prune(self, cutoff: float) -> None:
         old = "SELECT mid FROM callbacks WHERE state = 'delivered' AND delivered_at < ?"
         with self._tx() as db:
+            prune_pages_in(db, old, cutoff)
             db.execute(f"DELETE FROM attempts WHERE mid IN ({old})", (cutoff,))
             db.execute(f"DELETE FROM alerts WHERE mid IN ({old})", (cutoff,))
             db.execute("DELETE FROM callbacks WHERE state = 'delivered' AND delivered_at < ?", (cutoff,))
@@ -172,11 +182,6 @@ class SqliteJournal:
 
     # --- alerts --------------------------------------------------------------------------------
 
-    @staticmethod
-    def _attempts(db: sqlite3.Connection, mid: str) -> list[dict[str, Any]]:
-        rows = db.execute("SELECT attempt FROM attempts WHERE mid = ? ORDER BY seq", (mid,))
-        return [json.loads(text) for (text,) in rows]
-
     def start_alert(self, mid: str, phones: Sequence[str], source: str = DEFAULT_SOURCE,
                     text: str | None = None) -> AlertProgress:
         with self._tx() as db:
@@ -190,7 +195,7 @@ class SqliteJournal:
             stored, finished_at, stored_source, stored_text = row
             if finished_at is not None:
                 raise ValueError(f"alert {mid!r} is already finished")
-            return AlertProgress(mid, tuple(json.loads(stored)), self._attempts(db, mid), stored_source, stored_text)
+            return AlertProgress(mid, tuple(json.loads(stored)), attempts_of(db, mid), stored_source, stored_text)
 
     def record_attempt(self, mid: str, attempt: dict[str, Any]) -> None:
         text = json.dumps(attempt, ensure_ascii=False)
@@ -221,19 +226,29 @@ class SqliteJournal:
             if row is None:
                 return None
             mid, phones, source, text = row
-            return AlertProgress(mid, tuple(json.loads(phones)), self._attempts(db, mid), source, text)
+            return AlertProgress(mid, tuple(json.loads(phones)), attempts_of(db, mid), source, text)
 
-    def finish_alert(self, mid: str, resp: str | None) -> None:
+    def finish_alert(self, mid: str, resp: str | None, resolved: bool = False) -> None:
         with self._tx() as db:
             self._require_in_progress(db, mid)
-            now = self._clock()
-            body = {"mid": mid, "resp": resp, "attempts": self._attempts(db, mid)}
-            db.execute("UPDATE alerts SET finished_at = ?, resp = ? WHERE mid = ?", (now, resp, mid))
-            db.execute(
-                "INSERT INTO callbacks (mid, resp, body, next_at, state, created_at, source)"
-                " SELECT ?, ?, ?, ?, 'pending', ?, source FROM alerts WHERE mid = ?",
-                (mid, resp, json.dumps(body, ensure_ascii=False), now, now, mid),
-            )
+            finish_alert_in(db, mid, resp, self._clock(), resolved)
+
+    # --- intake pages ----------------------------------------------------------------------------
+
+    def take_notification(self, notification: Notification) -> Taken:
+        with self._tx() as db:
+            return take_notification_in(db, notification, self._clock())
+
+    def page_ringing(self, mid: str) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE pages SET state = 'ringing' WHERE mid = ? AND state = 'queued'", (mid,))
+
+    def page_resolved(self, mid: str) -> bool:
+        with self._lock:
+            try:
+                return all_resolved(self._db, mid)
+            except sqlite3.Error as exc:
+                raise JournalError(f"{self.path}: {exc}") from None
 
     @staticmethod
     def _require_in_progress(db: sqlite3.Connection, mid: str) -> None:

@@ -16,7 +16,7 @@ from gsmcall.store.base import JournalError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA_V1 = """
 CREATE TABLE schema_version (version INTEGER NOT NULL);
@@ -81,8 +81,31 @@ _V2_TO_V3 = """
 ALTER TABLE alerts ADD COLUMN text TEXT;
 """
 
+# The webhook intake's pages (DESIGN §6): a page is one alerts row rung for a group of a
+# source; page_alerts says which of the source's alerts (by fingerprint or id) it covers and
+# whether each is still firing, which is what deduplication and resolves are decided on.
+_V3_TO_V4 = """
+CREATE TABLE pages (
+    id     INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, so page names never repeat
+    mid    TEXT NOT NULL UNIQUE REFERENCES alerts (mid),
+    source TEXT NOT NULL,
+    grp    TEXT NOT NULL,                      -- the source's group: groupKey, or the generic id
+    -- queued: nothing rung yet, alerts of its group may still join it
+    state  TEXT NOT NULL CHECK (state IN ('queued', 'ringing'))
+);
+CREATE INDEX pages_group ON pages (source, grp, state);
+CREATE TABLE page_alerts (
+    source      TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    mid         TEXT NOT NULL REFERENCES pages (mid),
+    status      TEXT NOT NULL CHECK (status IN ('firing', 'resolved')),
+    PRIMARY KEY (source, fingerprint, mid)
+);
+CREATE INDEX page_alerts_page ON page_alerts (mid);
+"""
+
 # MIGRATIONS[n] takes a file from version n to version n + 1.
-MIGRATIONS = {1: _V1_TO_V2, 2: _V2_TO_V3}
+MIGRATIONS = {1: _V1_TO_V2, 2: _V2_TO_V3, 3: _V3_TO_V4}
 
 
 def _run(db: sqlite3.Connection, script: str) -> None:

@@ -31,7 +31,7 @@ def test_state_dir_is_created(tmp_path: Path, clock: Clock) -> None:
 def test_database_is_in_wal_mode_with_a_schema_version(tmp_path: Path, clock: Clock) -> None:
     with SqliteJournal(tmp_path, clock=clock) as journal:
         assert rows(journal.path, "PRAGMA journal_mode") == [("wal",)]
-        assert rows(journal.path, "SELECT version FROM schema_version") == [(3,)]
+        assert rows(journal.path, "SELECT version FROM schema_version") == [(4,)]
 
 
 def test_newer_schema_is_refused(tmp_path: Path, clock: Clock) -> None:
@@ -120,8 +120,8 @@ def test_a_version_1_database_is_migrated_and_keeps_every_row(
     with caplog.at_level("INFO", logger="gsmcall.store.sqlite_schema"):
         journal = SqliteJournal(tmp_path, clock=clock)
     with journal:
-        assert "from version 1 to 3" in caplog.text
-        assert rows(journal.path, "SELECT version FROM schema_version") == [(3,)]
+        assert "from version 1 to 4" in caplog.text
+        assert rows(journal.path, "SELECT version FROM schema_version") == [(4,)]
         (callback,) = journal.pending_callbacks(clock.now + 60)
         assert (callback.mid, callback.resp, callback.tries, callback.next_at, callback.source) == (
             "pending", "1", 1, clock.now + 60, "endpoint"

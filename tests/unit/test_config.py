@@ -179,6 +179,12 @@ def test_unknown_key_is_named_with_the_closest_known_one(raw: dict, key: str, su
         ("metrics", "listen", "localhost:99999"),
         ("metrics", "listen", "::1:9464"),
         ("metrics", "listen", 9464),
+        ("intake", "listen", "9466"),
+        ("intake", "token", ""),
+        ("intake", "token", "two words"),
+        ("intake", "max_body", 0),
+        ("intake", "repeat_after", -1),
+        ("intake", "report_url", "ftp://x/"),
     ],
 )
 def test_bad_value_names_its_key(section: str, key: str, value: object) -> None:
@@ -256,3 +262,13 @@ def test_unquoted_pin_hint_quotes_the_digits_as_typed(tmp_path: Path, typed: str
         load_config(path)
     assert caught.value.key == "modem.pin"
     assert f'e.g. pin: "{typed}"' in str(caught.value)
+
+
+def test_an_intake_on_the_network_needs_a_token_and_any_intake_a_roster() -> None:
+    roster = {"people": {"a": "18700000001"}, "rotation": {"members": ["a"], "start": "2026-01-01 09:00", "shift": "1d"},
+              "escalate": ["oncall"], "timezone": "UTC"}
+    exposed = {**MINIMAL, "intake": {"listen": "0.0.0.0:9466"}, "roster": roster}
+    assert str(error_for(exposed)).startswith("intake.token")
+    assert str(error_for({**MINIMAL, "intake": {"listen": "127.0.0.1:9466"}})).startswith("roster")
+    settings = parse_config({**exposed, "intake": {"listen": "0.0.0.0:9466", "token": "s3cret"}})
+    assert settings.intake.address == ("0.0.0.0", 9466) and settings.intake.repeat_after == 3600
