@@ -14,7 +14,7 @@ import sys
 import threading
 
 from gsmcall.call.outcome import Attempt, CallResult, FaultAfterCall
-from gsmcall.call.plan import plan_for
+from gsmcall.call.plan import plan_for_dial
 from gsmcall.call.runner import hang_up_all, place_call
 from gsmcall.call.session import CallTiming
 from gsmcall.config import Settings
@@ -59,7 +59,7 @@ def run_dial(settings: Settings, number: str, say: str | None = None) -> int:
             info = initialise(channel, events, settings.modem.profile, settings.modem.pin, sms_enabled=False,
                               state_dir=settings.state.dir)
             voice = voice_of(channel, info.profile, info.capabilities)
-            plan = plan_for(settings.calls, voice, say)
+            plan = plan_for_dial(settings.calls, voice, say)
             attempt = place_call(voice, events, number, CallTiming(settings.calls.ring_timeout, settings.calls.hold), plan)
     except FaultAfterCall as fault:
         attempt, code = fault.attempt, EXIT_MODEM
@@ -86,7 +86,7 @@ def run_dial(settings: Settings, number: str, say: str | None = None) -> int:
     if code == EXIT_INTERRUPTED:
         print(f"{number}: interrupted")
     elif attempt is not None:
-        print(_describe(number, attempt, plan is not None))
+        print(_describe(number, attempt, plan is not None and plan.key is not None))
     return code
 
 

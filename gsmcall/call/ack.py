@@ -57,7 +57,7 @@ class AckPlan:
 
     pieces: tuple[str, ...]  # the speech, cut to the module's limit; empty: nothing spoken
     repeat: int
-    key: str
+    key: str | None  # None: only speak (``dial --say`` with ``calls.ack: none``), release once said
     timeout: float
 
     def start(self, answered_at: float) -> AckPhase:
@@ -65,7 +65,7 @@ class AckPlan:
 
 
 class AckPhase:
-    def __init__(self, pieces: list[str], repeat: int, ack_key: str, answered_at: float, timeout: float) -> None:
+    def __init__(self, pieces: list[str], repeat: int, ack_key: str | None, answered_at: float, timeout: float) -> None:
         self._queue = [piece for _ in range(max(repeat, 0)) for piece in pieces]
         self._ack_key = ack_key
         self.deadline = answered_at + timeout
@@ -105,4 +105,6 @@ class AckPhase:
         if not self._playing and self._queue:
             self._playing = True
             return Speak(self._queue.pop(0))
+        if self._ack_key is None and not self._playing:
+            return Release()  # everything was said and no key is awaited
         return Listen(self.deadline)

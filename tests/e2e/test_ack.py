@@ -177,3 +177,13 @@ def test_dial_say_speaks_the_text_and_reports_the_key(make_emulator, gsmcall_fac
                             capture_output=True, text=True, timeout=60)
     assert silent.returncode == 0, explain(silent)  # answered: the phone can be reached
     assert silent.stdout.startswith(f"{B}: answered (no key)")
+
+
+def test_dial_say_without_ack_speaks_the_text_once_and_hangs_up(make_emulator, gsmcall_factory):
+    emu = make_emulator("ec25", callees={A: never_presses()})
+    config = str(gsmcall_factory(emu).config(calls={"ack": "none", "hold": 0.2}))
+    result = subprocess.run([*gsmcall_command(), "-c", config, "dial", A, "--say", "机房断电"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, explain(result)
+    assert result.stdout.startswith(f"{A}: answered") and "no key" not in result.stdout
+    assert spoken(emu, A) == "机房断电"  # the text itself, once: no "press 1" without a key wait

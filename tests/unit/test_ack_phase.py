@@ -66,3 +66,12 @@ def test_a_key_after_the_ack_does_not_move_its_time() -> None:
     p.on_key("1", 104.0)
     p.on_key("1", 106.0)
     assert p.acknowledged_at == 104.0
+
+
+def test_speak_only_says_everything_once_then_releases_without_waiting() -> None:
+    p = AckPhase(["测试告警"], 1, None, answered_at=100.0, timeout=30.0)
+    assert p.next_step(101.0) == Speak("测试告警")
+    assert p.on_key("1", 101.5) is False  # no key is awaited: a press is only noted
+    assert p.next_step(102.0) == Listen(130.0)  # still playing
+    p.piece_ended()
+    assert p.next_step(103.0) == Release() and not p.acknowledged
