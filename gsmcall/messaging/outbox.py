@@ -2,10 +2,13 @@
 
 A message is written to the journal first (idempotent by key, so a command's reply is
 queued once however often the command is re-read), then sent when the loop has the modem
-to itself.  A part the modem or the network refuses is not dropped: the whole message is
-retried with back-off (re-encoded, so it gets a fresh concatenation reference), and given
-up, with a log line, only after several tries.  Sending is at least once: a crash between
-the send and its record sends the message again.
+to itself.  Its parts are encoded once and journaled with their concatenation reference
+before the first is sent, and each part is marked as the modem accepts it, so a crash or a
+refusal between parts resends only the parts not yet taken, with the same reference: the
+recipient's phone joins one message, never a broken one plus a second copy.  A refused part
+is retried with back-off and the message given up, with a log line, only after several
+tries.  The one window left is between the modem taking a part and its mark: that part
+is sent again, as the same segment of the same message, which phones discard.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from collections.abc import Callable
 from gsmcall.events import timer_at_wall
 from gsmcall.messaging.pdu import encode_submit
 from gsmcall.modem.capabilities.sms import SmsRefused
-from gsmcall.store import Journal
+from gsmcall.store import Journal, OutgoingPart
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +28,12 @@ RETRY_BASE = 30.0
 RETRY_CAP = 3600.0
 MAX_TRIES = 5
 
-# Send the (PDU, TPDU length) parts of one message; raises SmsRefused.
-SendParts = Callable[[list[tuple[str, int]]], None]
+# Send one (PDU, TPDU length) part; raises SmsRefused, or ModemError on a fault.
+SendPart = Callable[[str, int], None]
 
 
 class Outbox:
-    def __init__(self, journal: Journal, send: SendParts, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, journal: Journal, send: SendPart, clock: Callable[[], float] = time.time) -> None:
         self._journal = journal
         self._send = send
         self._clock = clock
@@ -45,14 +48,16 @@ class Outbox:
         for sms in self._journal.due_sms(self._clock()):
             if stopping():
                 return
+            parts = self._journal.sms_parts(sms.id)
+            if not parts:
+                try:
+                    parts = self._journal.store_sms_parts(sms.id, encode_submit(sms.number, sms.text))
+                except ValueError as exc:
+                    log.error("SMS to %s cannot be encoded (%s); dropping it", sms.number, exc)
+                    self._journal.sms_abandoned(sms.id, f"cannot encode: {exc}")
+                    continue
             try:
-                parts = encode_submit(sms.number, sms.text)
-            except ValueError as exc:
-                log.error("SMS to %s cannot be encoded (%s); dropping it", sms.number, exc)
-                self._journal.sms_abandoned(sms.id, f"cannot encode: {exc}")
-                continue
-            try:
-                self._send(parts)
+                self._send_parts(sms.id, parts)
             except SmsRefused as exc:
                 tries = self._journal.sms_send_failed(sms.id, self._clock() + self._delay(sms.tries), str(exc))
                 if tries >= MAX_TRIES:
@@ -63,6 +68,12 @@ class Outbox:
                 continue
             self._journal.sms_sent(sms.id)
             log.info("SMS to %s sent", sms.number)
+
+    def _send_parts(self, id: int, parts: list[OutgoingPart]) -> None:
+        for part in parts:
+            if not part.sent:
+                self._send(part.pdu, part.length)
+                self._journal.sms_part_sent(id, part.seq)
 
     def next_due(self) -> float:
         """Monotonic time the next message is due (inf: none pending)."""

@@ -24,7 +24,7 @@ from gsmcall.intake.server import IntakeServer
 from gsmcall.messaging.inbox import SmsInbox
 from gsmcall.messaging.outbox import Outbox
 from gsmcall.metrics import Metrics
-from gsmcall.modem.capabilities.sms import send_pdus
+from gsmcall.modem.capabilities.sms import send_pdu
 from gsmcall.modem.channel import AtChannel
 from gsmcall.modem.errors import ModemError
 from gsmcall.report.delivery import Delivery, Reporter
@@ -131,7 +131,7 @@ def build(settings: Settings, once: bool) -> Parts:
         journal.close()
         raise ListenError("metrics.listen", settings.metrics.listen, exc) from exc
     client = AlertClient(settings.alerts)
-    outbox = Outbox(journal, lambda parts: send_pdus(channel, parts))
+    outbox = Outbox(journal, lambda pdu, length: send_pdu(channel, pdu, length))
     supervisor = ModemSupervisor(channel, events, settings, metrics)
     try:
         intake = None if once else _serve_intake(settings, journal, events, metrics, supervisor)

@@ -81,6 +81,17 @@ class OutgoingSms:
 
 
 @dataclass(frozen=True)
+class OutgoingPart:
+    """One encoded part of an outgoing SMS: ``seq`` from 0, the PDU as first encoded (so a
+    resend keeps its concatenation reference), its TPDU length, and whether the modem took it."""
+
+    seq: int
+    pdu: str
+    length: int
+    sent: bool
+
+
+@dataclass(frozen=True)
 class Notification:
     """One webhook notification for one group, as the journal needs it (DESIGN §6).
 
@@ -221,8 +232,8 @@ class Journal(Protocol):
         ``key`` makes this idempotent, so a caller that crashed before knowing whether it
         enqueued may simply enqueue again: a key already in the outbox returns False and adds
         nothing. A key is remembered until its message is pruned (keep_days after it was sent
-        or abandoned). Delivery is at least once: a crash after sending and before sms_sent()
-        sends the message again.
+        or abandoned). Delivery is per part at least once: a crash after the modem took a part and
+        before sms_part_sent() sends that part again, with the same PDU.
         """
 
     def due_sms(self, now: float) -> list[OutgoingSms]:
@@ -231,6 +242,18 @@ class Journal(Protocol):
 
     def next_sms_due(self) -> float | None:
         """When the earliest pending message is due (it may be in the past), None if none is pending."""
+
+    def store_sms_parts(self, id: int, parts: Sequence[tuple[str, int]]) -> list[OutgoingPart]:
+        """Journal a pending message's encoded (PDU, TPDU length) parts before the first is
+        sent, and return what is stored: parts stored earlier win, so every resend of the
+        message uses the same PDUs. Raises ValueError for an id that is not pending."""
+
+    def sms_parts(self, id: int) -> list[OutgoingPart]:
+        """The message's stored parts in order; empty before store_sms_parts."""
+
+    def sms_part_sent(self, id: int, seq: int) -> None:
+        """The modem accepted this part: it is never sent again.
+        Raises ValueError for an id that is not pending."""
 
     def sms_sent(self, id: int) -> None:
         """The modem accepted the message: it is no longer due (kept for keep_days).

@@ -32,11 +32,11 @@ from gsmcall.store.base import (
     CallbackState,
     JournalError,
     Notification,
-    OutgoingSms,
     PendingCallback,
     SmsState,
     Taken,
 )
+from gsmcall.store.sqlite_outbox import SqliteOutbox
 from gsmcall.store.sqlite_pages import (
     all_resolved,
     attempts_of,
@@ -52,7 +52,7 @@ log = logging.getLogger(__name__)
 DB_NAME = "journal.sqlite3"
 
 
-class SqliteJournal:
+class SqliteJournal(SqliteOutbox):
     """The state database; open it once at start (which also prunes old rows) and share it.
 
     Implements gsmcall.store.base.Journal; what each method promises is documented there.
@@ -158,6 +158,8 @@ class SqliteJournal:
             db.execute("DELETE FROM callbacks WHERE state = 'delivered' AND delivered_at < ?", (cutoff,))
             # A 'dialling' row is kept: dropping it could let a command still on the SIM run twice.
             db.execute("DELETE FROM sms WHERE state = 'done' AND updated_at < ?", (cutoff,))
+            old_sms = "SELECT id FROM outbox WHERE state IN ('sent', 'abandoned') AND done_at < ?"
+            db.execute(f"DELETE FROM outbox_parts WHERE id IN ({old_sms})", (cutoff,))
             db.execute("DELETE FROM outbox WHERE state IN ('sent', 'abandoned') AND done_at < ?", (cutoff,))
 
     def close(self) -> None:
@@ -331,55 +333,3 @@ class SqliteJournal:
                 " outcome = excluded.outcome, updated_at = excluded.updated_at",
                 (key, sender, outcome, self._clock()),
             )
-
-    # --- SMS outbox ----------------------------------------------------------------------------
-
-    def enqueue_sms(self, number: str, text: str, key: str) -> bool:
-        now = self._clock()
-        with self._tx() as db:
-            cursor = db.execute(
-                "INSERT INTO outbox (key, number, text, state, next_at, created_at)"
-                " VALUES (?, ?, ?, 'pending', ?, ?) ON CONFLICT (key) DO NOTHING",
-                (key, number, text, now, now),
-            )
-            return cursor.rowcount == 1
-
-    def due_sms(self, now: float) -> list[OutgoingSms]:
-        rows = self._query(
-            "SELECT id, key, number, text, tries, next_at, created_at FROM outbox"
-            " WHERE state = 'pending' AND next_at <= ? ORDER BY created_at, id",
-            (now,),
-        )
-        return [OutgoingSms(*row) for row in rows]
-
-    def next_sms_due(self) -> float | None:
-        (due,) = self._query("SELECT MIN(next_at) FROM outbox WHERE state = 'pending'")[0]
-        return due
-
-    def sms_sent(self, id: int) -> None:
-        with self._tx() as db:
-            self._require_pending_sms(db, id)
-            db.execute("UPDATE outbox SET state = 'sent', done_at = ? WHERE id = ?", (self._clock(), id))
-
-    def sms_send_failed(self, id: int, next_at: float, error: str) -> int:
-        with self._tx() as db:
-            self._require_pending_sms(db, id)
-            db.execute(
-                "UPDATE outbox SET tries = tries + 1, next_at = ?, error = ? WHERE id = ?", (next_at, error, id)
-            )
-            (tries,) = db.execute("SELECT tries FROM outbox WHERE id = ?", (id,)).fetchone()
-            return int(tries)
-
-    def sms_abandoned(self, id: int, error: str) -> None:
-        with self._tx() as db:
-            self._require_pending_sms(db, id)
-            db.execute(
-                "UPDATE outbox SET state = 'abandoned', done_at = ?, error = ? WHERE id = ?",
-                (self._clock(), error, id),
-            )
-
-    @staticmethod
-    def _require_pending_sms(db: sqlite3.Connection, id: int) -> None:
-        row = db.execute("SELECT state FROM outbox WHERE id = ?", (id,)).fetchone()
-        if row is None or row[0] != "pending":
-            raise ValueError(f"outgoing SMS {id} is not pending ({row[0] if row else 'never enqueued'})")

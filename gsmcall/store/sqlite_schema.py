@@ -84,6 +84,7 @@ ALTER TABLE alerts ADD COLUMN text TEXT;
 # The webhook intake's pages (DESIGN §6): a page is one alerts row rung for a group of a
 # source; page_alerts says which of the source's alerts (by fingerprint or id) it covers and
 # whether each is still firing, which is what deduplication and resolves are decided on.
+# outbox_parts: an outgoing SMS's encoded parts, each marked once the modem accepted it.
 _V3_TO_V4 = """
 CREATE TABLE pages (
     id     INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, so page names never repeat
@@ -102,6 +103,14 @@ CREATE TABLE page_alerts (
     PRIMARY KEY (source, fingerprint, mid)
 );
 CREATE INDEX page_alerts_page ON page_alerts (mid);
+CREATE TABLE outbox_parts (
+    id      INTEGER NOT NULL REFERENCES outbox (id),
+    seq     INTEGER NOT NULL,
+    pdu     TEXT NOT NULL,                     -- as first encoded: its concatenation reference is kept
+    length  INTEGER NOT NULL,                  -- the TPDU length AT+CMGS takes
+    sent_at REAL,                              -- when the modem accepted it; NULL: still to send
+    PRIMARY KEY (id, seq)
+);
 """
 
 # MIGRATIONS[n] takes a file from version n to version n + 1.
@@ -109,8 +118,10 @@ MIGRATIONS = {1: _V1_TO_V2, 2: _V2_TO_V3, 3: _V3_TO_V4}
 
 
 def _run(db: sqlite3.Connection, script: str) -> None:
-    # Not executescript(): it would COMMIT first and leave the caller's transaction.
-    for statement in script.split(";"):
+    # Not executescript(): it would COMMIT first and leave the caller's transaction.  The
+    # comments go first, so a ";" in one does not split a statement.
+    code = "\n".join(line.split("--", 1)[0] for line in script.splitlines())
+    for statement in code.split(";"):
         if statement.strip():
             db.execute(statement)
 

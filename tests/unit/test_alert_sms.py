@@ -15,7 +15,7 @@ def run(tmp_path, mode: str, results: dict[str, CallResult], phones: tuple[str, 
         return Attempt(number, results[number])
 
     with Journal(tmp_path) as journal:
-        sms = AlertSms(Outbox(journal, lambda parts: None), mode, "您有一条新的告警")
+        sms = AlertSms(Outbox(journal, lambda pdu, length: None), mode, "您有一条新的告警")
         Escalation(journal, dial, 0, EventQueue(), sms=sms).run("m1", phones, text=text)
         return [(s.number, s.text) for s in journal.due_sms(float("inf"))]
 
@@ -45,7 +45,7 @@ def test_a_resumed_alert_does_not_queue_a_number_twice(tmp_path) -> None:
         return Attempt(number, CallResult.NO_ANSWER)
 
     with Journal(tmp_path) as journal:
-        sms = AlertSms(Outbox(journal, lambda parts: None), "always", "x")
+        sms = AlertSms(Outbox(journal, lambda pdu, length: None), "always", "x")
         try:
             Escalation(journal, dial, 0, EventQueue(), sms=sms).run("m1", ("A", "B"), text="t")
         except KeyboardInterrupt:

@@ -18,8 +18,8 @@ class Sender:
     def __init__(self, outcomes: list[Exception | None]) -> None:
         self.outcomes, self.sent = outcomes, []
 
-    def __call__(self, parts: list[tuple[str, int]]) -> None:
-        self.sent.append(parts)
+    def __call__(self, pdu: str, length: int) -> None:
+        self.sent.append(pdu)
         outcome = self.outcomes.pop(0) if self.outcomes else None
         if outcome is not None:
             raise outcome
@@ -63,6 +63,26 @@ def test_a_modem_fault_costs_the_message_no_try_and_stops_the_flush(tmp_path: Pa
         assert [s.tries for s in journal.due_sms(time.time())] == [0, 0]
         outbox.flush(lambda: False)  # the modem is back
         assert len(sender.sent) == 3 and journal.due_sms(float("inf")) == []
+
+
+def test_a_refusal_between_parts_resends_only_the_rest_with_the_same_reference(tmp_path: Path) -> None:
+    text = "机房断电，请立即处理。" * 8  # UCS2, over 70 characters: several parts
+    with SqliteJournal(tmp_path) as journal:
+        clock = Clock()
+        sender = Sender([None, SmsRefused("+CMS ERROR: 500")])
+        outbox = Outbox(journal, sender, clock)
+        outbox.enqueue("10086", text, key="k")
+        clock.now = time.time()
+        outbox.flush(lambda: False)
+        first, refused = sender.sent
+        (pending,) = journal.due_sms(float("inf"))
+        parts = journal.sms_parts(pending.id)
+        assert len(parts) >= 2 and [p.sent for p in parts[:2]] == [True, False]
+        clock.now = pending.next_at
+        outbox.flush(lambda: False)
+        assert sender.sent[0] == first and sender.sent[2:] == [p.pdu for p in parts[1:]]
+        assert sender.sent[2] == refused  # the very PDU again: same concatenation reference
+        assert journal.due_sms(float("inf")) == []
 
 
 def test_a_stop_request_ends_the_flush_between_messages(tmp_path: Path) -> None:

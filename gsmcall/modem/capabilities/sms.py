@@ -20,14 +20,13 @@ class SmsRefused(Exception):
     """The modem or the network refused a part; the message may be retried later."""
 
 
-def send_pdus(channel: AtChannel, parts: list[tuple[str, int]]) -> None:
-    """Send each (PDU, TPDU length) part; raise SmsRefused at the first refused part.
+def send_pdu(channel: AtChannel, pdu: str, length: int) -> None:
+    """Send one (PDU, TPDU length) part; raise SmsRefused when it is refused.
 
-    A refused part is never dropped silently: the caller keeps the whole message and
-    sends it again (a fresh concatenation reference makes the retry a new message).  A
-    modem fault (no answer, a lost port) raises ModemError: that is not the message's
-    fault and costs it no try."""
-    for pdu, length in parts:
-        response = channel.command(f"AT+CMGS={length}", timeout=SEND_TIMEOUT, payload=pdu)
-        if not response.ok:
-            raise SmsRefused(response.final.text)
+    A refused part is never dropped silently: the outbox keeps it and sends it again, the
+    same PDU, so its concatenation reference still joins the parts already sent.  A modem
+    fault (no answer, a lost port) raises ModemError: that is not the message's fault and
+    costs it no try."""
+    response = channel.command(f"AT+CMGS={length}", timeout=SEND_TIMEOUT, payload=pdu)
+    if not response.ok:
+        raise SmsRefused(response.final.text)
