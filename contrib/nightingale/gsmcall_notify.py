@@ -2,8 +2,9 @@
 """Nightingale (n9e v8) notify script: hand each alert event to gsmcall's POST /alerts.
 
 Nightingale's script notify channel runs this with one JSON document on stdin:
-{"events": [...], "tpl": {...}, "params": {...}, "sendto": [...]}. Each event becomes one
-generic intake alert:
+{"events": [...], "tpl": {...}, "params": {...}, "sendto": [...]}. A bare event object or an
+array of events (what Nightingale's callbacks post) is read too. Each event becomes one generic
+intake alert:
 
   id      "n9e-" + the event's hash (rule + series; the same for every repeat and the recovery)
   status  "resolved" when is_recovered, else "firing"
@@ -79,11 +80,19 @@ def post_once(body):
     return f"gsmcall answered {status}: {text.strip()}", status == 503
 
 
+def events_of(data):
+    """The events and the sendto list: v8's {"events", "sendto"}, or a bare event or array."""
+    if isinstance(data, list):
+        return data, []
+    if "events" in data:
+        return data.get("events") or [], data.get("sendto") or []
+    return [data], []
+
+
 def main():
-    data = json.load(sys.stdin)
-    sendto = data.get("sendto") or []
+    events, sendto = events_of(json.load(sys.stdin))
     failed = 0
-    for event in data.get("events") or []:
+    for event in events:
         if not event.get("hash"):
             print(f"n9e event {event.get('id')} has no hash, skipped")
             failed += 1

@@ -119,3 +119,11 @@ def test_a_503_is_tried_again(intake: Intake, monkeypatch: pytest.MonkeyPatch) -
     intake.codes = [503, 202]
     assert module.main() == 0
     assert len(intake.posts) == 2
+
+
+@pytest.mark.parametrize("stdin", [EVENT, [EVENT]], ids=["one event", "an array"])
+def test_a_bare_event_or_array_is_read_too(intake: Intake, stdin: Any) -> None:
+    done = run(intake, stdin)
+    assert done.returncode == 0, done.stdout
+    [(_, body)] = intake.posts
+    assert body["id"] == "n9e-" + EVENT["hash"] and "phones" not in body
