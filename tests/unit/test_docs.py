@@ -22,7 +22,12 @@ READMES = (README_EN, README_ZH)
 PI_EN = ROOT / "docs" / "pi-quickstart.md"
 PI_ZH = ROOT / "docs" / "pi-quickstart.zh.md"
 OPERATIONS = ROOT / "docs" / "operations.md"
-ALL_DOCS = (*READMES, *sorted((ROOT / "docs").glob("*.md")))
+ALL_DOCS = (*READMES, *sorted((ROOT / "docs").glob("**/*.md")))
+# Pages written in both languages: X.md and its Chinese twin X.zh.md.
+TWINS = [(README_EN, README_ZH), (PI_EN, PI_ZH),
+         *[(page, page.with_suffix(".zh.md")) for page in sorted((ROOT / "docs" / "intake").glob("*.md"))
+           if not page.name.endswith(".zh.md")]]
+TWIN_IDS = [str(english.relative_to(ROOT)) for english, _ in TWINS]
 # The headings of the sections holding the tables checked below, in both languages.
 EXIT_CODE_HEADING = re.compile(r"exit codes|退出码", re.IGNORECASE)
 CONFIG_HEADING = re.compile(r"^configuration$|^配置参考$", re.IGNORECASE)
@@ -111,8 +116,9 @@ def _anchors(path: Path) -> set[str]:
 # --- the two languages say the same ----------------------------------------------------------
 
 
-@pytest.mark.parametrize(("english", "chinese"), [(README_EN, README_ZH), (PI_EN, PI_ZH)], ids=["README", "pi-quickstart"])
+@pytest.mark.parametrize(("english", "chinese"), TWINS, ids=TWIN_IDS)
 def test_both_languages_have_the_same_sections_in_the_same_order(english: Path, chinese: Path) -> None:
+    assert chinese.exists(), f"{english.name} has no Chinese twin {chinese.name}"
     en, zh = _headings(_read(english)), _headings(_read(chinese))
     for level in (1, 2, 3):
         en_titles = [title for lv, title in en if lv == level]
@@ -121,7 +127,7 @@ def test_both_languages_have_the_same_sections_in_the_same_order(english: Path, 
     assert [lv for lv, _ in en] == [lv for lv, _ in zh], "the sections are nested differently"
 
 
-@pytest.mark.parametrize(("english", "chinese"), [(README_EN, README_ZH), (PI_EN, PI_ZH)], ids=["README", "pi-quickstart"])
+@pytest.mark.parametrize(("english", "chinese"), TWINS, ids=TWIN_IDS)
 def test_both_languages_have_the_same_code_blocks(english: Path, chinese: Path) -> None:
     assert _code_blocks(_read(english)) == _code_blocks(_read(chinese))
 
