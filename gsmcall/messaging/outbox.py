@@ -32,6 +32,12 @@ MAX_TRIES = 5
 SendPart = Callable[[str, int], None]
 
 
+def _reference(id: int) -> int:
+    """The message's concatenation reference: from its journal id, which is never reused, so
+    consecutive long messages to one phone never share one (the phone would mix their parts)."""
+    return id % 256
+
+
 class Outbox:
     def __init__(self, journal: Journal, send: SendPart, clock: Callable[[], float] = time.time) -> None:
         self._journal = journal
@@ -51,7 +57,7 @@ class Outbox:
             parts = self._journal.sms_parts(sms.id)
             if not parts:
                 try:
-                    parts = self._journal.store_sms_parts(sms.id, encode_submit(sms.number, sms.text))
+                    parts = self._journal.store_sms_parts(sms.id, encode_submit(sms.number, sms.text, _reference(sms.id)))
                 except ValueError as exc:
                     log.error("SMS to %s cannot be encoded (%s); dropping it", sms.number, exc)
                     self._journal.sms_abandoned(sms.id, f"cannot encode: {exc}")

@@ -3,7 +3,11 @@ independent decoder (python-gsmmodem-new's), once per number per alert."""
 
 from __future__ import annotations
 
-from gsmmodem.pdu import decodeSmsPdu
+import os
+import signal
+import time
+
+from gsmmodem.pdu import Concatenation, decodeSmsPdu
 
 from gsmcall.emulator import Callee
 from tests.support.daemon import dials, explain
@@ -54,3 +58,54 @@ def test_always_texts_each_number_as_it_is_rung(make_emulator, gsmcall_factory, 
     result = runner.once(calls={"sms": "always", "hold": 0.2})
     assert result.returncode == 0, explain(result)
     assert texts_received(emu) == {A: ["您有一条新的告警"], B: ["您有一条新的告警"]}
+
+
+def messages_assembled(emu) -> dict[str, list[str]]:
+    """What each phone shows: parts joined by concatenation reference, a repeated part (same
+    reference and number) counted once, as phones do; a message missing a part shows "<partial>"."""
+    messages: dict[tuple[str, int | None], dict[int, str]] = {}
+    totals: dict[tuple[str, int | None], int] = {}
+    for index, pdu in enumerate(emu.sent_sms):
+        decoded = decodeSmsPdu(pdu)
+        concat = next((ie for ie in decoded.get("udh", []) if isinstance(ie, Concatenation)), None)
+        key = (decoded["number"].lstrip("+")[-11:], concat.reference if concat else -index)
+        messages.setdefault(key, {}).setdefault(concat.number if concat else 1, decoded["text"])
+        totals[key] = concat.parts if concat else 1
+    shown: dict[str, list[str]] = {}
+    for key, parts in messages.items():
+        whole = len(parts) == totals[key]
+        shown.setdefault(key[0], []).append("".join(parts[n] for n in sorted(parts)) if whole else "<partial>")
+    return shown
+
+
+def test_a_sigkill_between_the_parts_of_a_long_sms_still_delivers_it_once(make_emulator, gsmcall_factory, endpoint):
+    long_text = TEXT + "。" + "主库复制延迟已超过十分钟，只读副本全部失联，请值班人员立即登录跳板机检查。" * 2
+    victim: dict[str, int] = {}
+
+    def kill_at_the_second_part(entry) -> None:
+        # In the emulator's thread, before it answers the second AT+CMGS: the first part is
+        # on its way to the phone, the second not yet confirmed to the daemon.
+        if entry.kind == "event" and entry.text.startswith("sms sent") and "pid" in victim:
+            victim["parts"] = victim.get("parts", 0) + 1
+            if victim["parts"] == 2:
+                os.kill(victim.pop("pid"), signal.SIGKILL)
+
+    emu = make_emulator("ec25", callees={A: Callee.answers(after=0.2)}, on_log=kill_at_the_second_part)
+    runner = gsmcall_factory(emu)
+    endpoint.queue_alert("m-long", [A], text=long_text)
+    calls = {**CALLS, "sms": "unanswered"}
+    first = runner.start(calls=calls)
+    victim["pid"] = first.pid
+    assert first.wait(timeout=30) == -signal.SIGKILL, runner.daemon_log(0)
+    assert victim["parts"] == 2 and len(emu.sent_sms) == 2  # killed between the parts, as meant
+    part_one, part_two = emu.sent_sms
+    second = runner.start(calls=calls)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and "SMS to" not in runner.daemon_log(1):
+        time.sleep(0.05)
+    assert runner.stop(second) == 0, runner.daemon_log(1)
+    # Only the unconfirmed part again, the very PDU: part one is not sent twice, and the
+    # phone joins one whole message (a repeated segment of one reference counts once).
+    assert emu.sent_sms == [part_one, part_two, part_two], runner.daemon_log(1)
+    assert messages_assembled(emu) == {A: [long_text]}
+    assert dials(emu) == [A]  # the alert was finished before the SMS: not rung again

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from gsmmodem.pdu import decodeSmsPdu
 
 from gsmcall.messaging.outbox import MAX_TRIES, Outbox
 from gsmcall.modem.capabilities.sms import SmsRefused
@@ -83,6 +84,17 @@ def test_a_refusal_between_parts_resends_only_the_rest_with_the_same_reference(t
         assert sender.sent[0] == first and sender.sent[2:] == [p.pdu for p in parts[1:]]
         assert sender.sent[2] == refused  # the very PDU again: same concatenation reference
         assert journal.due_sms(float("inf")) == []
+
+
+def test_each_long_message_gets_its_own_concatenation_reference(tmp_path: Path) -> None:
+    with SqliteJournal(tmp_path) as journal:
+        sender = Sender([])
+        outbox = Outbox(journal, sender)
+        for key in ("a", "b"):
+            outbox.enqueue("10086", "机房断电，请立即处理。" * 8, key=key)
+        outbox.flush(lambda: False)
+    references = {ie.reference for pdu in sender.sent for ie in decodeSmsPdu(pdu)["udh"]}
+    assert len(sender.sent) >= 4 and len(references) == 2
 
 
 def test_a_stop_request_ends_the_flush_between_messages(tmp_path: Path) -> None:
