@@ -4,6 +4,8 @@ into each call, the key URCs) and by the callback the endpoint received."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 from collections.abc import Callable
 from typing import Any
@@ -187,3 +189,28 @@ def test_dial_say_without_ack_speaks_the_text_once_and_hangs_up(make_emulator, g
     assert result.returncode == 0, explain(result)
     assert result.stdout.startswith(f"{A}: answered") and "no key" not in result.stdout
     assert spoken(emu, A) == "机房断电"  # the text itself, once: no "press 1" without a key wait
+
+
+def test_a_sigkill_right_after_the_key_press_reports_it_and_rings_nobody_else(make_emulator, gsmcall_factory,
+                                                                             endpoint):
+    victim: dict[str, int] = {}
+
+    def kill_at_the_stop_command(entry: LogEntry) -> None:
+        # The stop command follows the journaled acknowledgement on the wire: the daemon dies
+        # with the call still up, before it hung up or reported anything.
+        if entry.kind == "rx" and entry.text.upper().startswith(STOP["ec25"]) and "pid" in victim:
+            os.kill(victim.pop("pid"), signal.SIGKILL)
+
+    emu = make_emulator("ec25", callees={A: presses(after=1.0), B: presses()}, on_log=kill_at_the_stop_command,
+                        profile_overrides=SLOW_SPEECH)
+    runner = gsmcall_factory(emu)
+    endpoint.queue_alert(MID, [A, B], text=TEXT)
+    first_run = runner.start(calls=LONG_WAIT)
+    victim["pid"] = first_run.pid
+    assert first_run.wait(timeout=30) == -signal.SIGKILL, runner.daemon_log(0)
+    assert endpoint.posts() == []  # killed before the hang-up and the callback
+    second = runner.start(calls=LONG_WAIT)
+    endpoint.wait_for_post(timeout=20)
+    assert runner.stop(second) == 0, runner.daemon_log(1)
+    assert dials(emu) == [A]  # B is never rung: A's key press survived the kill
+    assert only_post(endpoint) == ({"mid": MID, "resp": A}, {A: "acknowledged"})
