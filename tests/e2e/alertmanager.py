@@ -1,16 +1,17 @@
-"""The real Prometheus Alertmanager for end-to-end tests, and a loopback webhook recorder.
+"""The real Prometheus Alertmanager for end-to-end tests, a loopback webhook recorder (or
+relay), and gsmcall's intake side: its config with a roster, and requests to it.
 
 ``Alertmanager`` runs the installed binary on 127.0.0.1 (a free port, its own storage, no
 clustering) with one route and one webhook receiver pointing at ``webhook_url``, timed for
 tests instead of production::
 
-    with WebhookRecorder() as hook, Alertmanager(tmp_path, hook.url, token="s3cret") as am:
+    with WebhookRecorder() as hook, Alertmanager(tmp_path, hook.url(), token="s3cret") as am:
         am.fire({"alertname": "HostDown", "instance": "db1"}, summary="db1 down")
-        (note,) = hook.wait_for(lambda bodies: bodies, timeout=10)
+        first = hook.nth(1, what="notifications")  # a Received: .json(), .header(), .at
         am.resolve({"alertname": "HostDown", "instance": "db1"})
 
-Timing facts of Alertmanager 0.25 that the defaults rest on (its config validation and
-``dispatch/dispatch.go``):
+Timing facts of Alertmanager 0.25 that the defaults rest on (its config validation, its
+``dispatch/dispatch.go``, and what the tests measured):
 
 * ``group_interval`` and ``repeat_interval`` must be non-zero, ``group_wait`` may be 0;
   sub-second values ("100ms") are accepted.
@@ -21,7 +22,8 @@ Timing facts of Alertmanager 0.25 that the defaults rest on (its config validati
   ``startsAt`` for that reason).  After that the group is flushed every ``group_interval``;
   a flush sends when the firing or resolved set changed, or when ``repeat_interval`` has passed
   since the last send, so a repeat comes ``repeat_interval`` rounded up to whole
-  ``group_interval`` ticks after the last notification.
+  ``group_interval`` ticks after the last notification: 3.0 s with 1s/2s, measured.  The first
+  notification of a backdated alert arrives within ~10 ms of the POST to ``/api/v2/alerts``.
 * A resolved alert (``endsAt`` in the past) goes out at the group's next flush, once
   (``send_resolved: true``), and is then deleted from the group.
 """
@@ -61,11 +63,8 @@ def find_binary() -> str | None:
     explicit = os.environ.get("ALERTMANAGER")
     if explicit:
         return explicit if os.access(explicit, os.X_OK) else None
-    for name in BINARY_NAMES:
-        found = shutil.which(name) or (f"/usr/bin/{name}" if os.access(f"/usr/bin/{name}", os.X_OK) else None)
-        if found:
-            return found
-    return None
+    path = os.environ.get("PATH", "") + os.pathsep + "/usr/bin"
+    return next((found for name in BINARY_NAMES if (found := shutil.which(name, path=path))), None)
 
 
 def require_binary() -> str:
@@ -115,6 +114,7 @@ class Received:
     headers: Mapping[str, str]
     body: bytes
     at: float  # time.monotonic() on arrival
+    answer: int  # the status sent back (when relaying: the one gsmcall gave)
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -125,10 +125,17 @@ class Received:
 
 
 class WebhookRecorder:
-    """A ThreadingHTTPServer on 127.0.0.1 recording every request; answers ``status`` (200)."""
+    """A ThreadingHTTPServer on 127.0.0.1 recording every request.
 
-    def __init__(self, status: int = 200) -> None:
+    It answers ``status`` (200), or, with ``forward`` set (a base URL), is a relay: each request
+    is sent on to ``forward`` + its path with its body and headers, and the answer comes back
+    to the sender.  A relay between Alertmanager and gsmcall shows each notification and the
+    status gsmcall gave it, the event a test waits for; changes nothing in between.
+    """
+
+    def __init__(self, status: int = 200, forward: str | None = None) -> None:
         self.status = status
+        self.forward = forward
         self._cond = threading.Condition()
         self._received: list[Received] = []
         recorder = self
@@ -137,10 +144,11 @@ class WebhookRecorder:
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                recorder._record(Received(self.command, self.path, dict(self.headers.items()), body, time.monotonic()))
-                payload = b'{"status": "ok"}'
-                self.send_response(recorder.status)
-                self.send_header("Content-Type", "application/json")
+                arrived = time.monotonic()
+                status, payload = recorder._answer(self.command, self.path, self.headers, body)
+                recorder._record(Received(self.command, self.path, dict(self.headers.items()), body, arrived, status))
+                self.send_response(status)
+                self.send_header("Content-Type", "text/plain")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
@@ -155,9 +163,21 @@ class WebhookRecorder:
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,), daemon=True)
         self._thread.start()
 
-    @property
-    def url(self) -> str:
-        return f"http://{LOOPBACK}:{self._httpd.server_address[1]}/hook"
+    def _answer(self, method: str, path: str, headers: Any, body: bytes) -> tuple[int, bytes]:
+        if self.forward is None:
+            return self.status, b"ok"
+        kept = {k: v for k, v in headers.items() if k.lower() in ("content-type", "authorization", "user-agent")}
+        request = urllib.request.Request(self.forward + path, data=body, method=method, headers=kept)
+        try:
+            with urllib.request.urlopen(request, timeout=5) as answer:
+                return answer.status, answer.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+        except OSError as exc:
+            return 502, f"relay: {exc}".encode()
+
+    def url(self, path: str = "/hook") -> str:
+        return f"http://{LOOPBACK}:{self._httpd.server_address[1]}{path}"
 
     def _record(self, item: Received) -> None:
         with self._cond:
@@ -172,20 +192,30 @@ class WebhookRecorder:
     def bodies(self) -> list[Any]:
         return [r.json() for r in self.received if r.body]
 
-    def wait_for(self, predicate: Callable[[list[Any]], T], timeout: float = 10.0, what: str = "a request") -> T:
-        """``predicate(bodies)`` once truthy, re-checked on every arrival; AssertionError on timeout."""
+    def wait_for(self, predicate: Callable[[list[Received]], T], timeout: float = 10.0, what: str = "a request") -> T:
+        """``predicate(received)`` once truthy, re-checked on every arrival; AssertionError on timeout."""
         result: list[T] = []
 
         def ready() -> bool:
-            value = predicate([r.json() for r in self._received if r.body])
+            value = predicate(list(self._received))
             if value:
                 result.append(value)
             return bool(value)
 
         with self._cond:
             if not self._cond.wait_for(ready, timeout=timeout):
-                raise AssertionError(f"timed out after {timeout}s waiting for {what}; got {self.bodies()!r}"[:4000])
+                got = [(r.path, r.answer, r.body[:300]) for r in self._received]
+                raise AssertionError(f"timed out after {timeout}s waiting for {what}; got {got!r}"[:4000])
         return result[0]
+
+    def nth(self, count: int, where: Callable[[Received], bool] = lambda r: True, timeout: float = 10.0,
+            what: str = "requests") -> Received:
+        """The ``count``-th request that ``where`` holds for, waiting for it."""
+        def found(got: list[Received]) -> Received | None:
+            hits = [r for r in got if where(r)]
+            return hits[count - 1] if len(hits) >= count else None
+
+        return self.wait_for(found, timeout, f"{count} {what}")
 
     def close(self) -> None:
         self._httpd.shutdown()
@@ -343,10 +373,88 @@ class Alertmanager:
         status = self.post_alerts([self.alert(labels, starts_at=starts, ends_at=ends) for labels in label_sets])
         assert status == 200, status
 
-    def api_alerts(self) -> list[dict[str, Any]]:
-        with urllib.request.urlopen(f"{self.url}/api/v2/alerts", timeout=5) as answer:
-            return json.loads(answer.read())
-
 
 class _Exited(Exception):
     """The process ended before it was ready."""
+
+
+# --- gsmcall's side: an intake config with a roster, and requests to the intake -------------------
+
+ZHANG, LI, WANG = "18712340001", "18712340002", "18712340003"
+ROSTER_TZ = "Asia/Shanghai"
+
+
+def roster() -> dict[str, Any]:
+    """Daily shifts that began 36 hours ago: li (the second member) is on call for 12 hours yet,
+    so ``escalate: [oncall, next, wang]`` rings li, zhang, wang, in that order."""
+    from zoneinfo import ZoneInfo
+
+    start = datetime.now(ZoneInfo(ROSTER_TZ)) - timedelta(hours=36)
+    return {
+        "timezone": ROSTER_TZ,
+        "people": {"zhang": ZHANG, "li": LI, "wang": WANG},
+        "rotation": {"members": ["zhang", "li"], "start": start.strftime("%Y-%m-%d %H:%M"), "shift": "1d"},
+        "escalate": ["oncall", "next", "wang"],
+        "rounds": 1,
+    }
+
+
+def intake_config(port: int, report_url: str | None = None, token: str | None = None,
+                  **intake: Any) -> dict[str, Any]:
+    """The config sections an intake test adds to tests.support.daemon's base config."""
+    section = {"listen": f"{LOOPBACK}:{port}", "max_body": 1048576, "repeat_after": 3600, **intake}
+    if token is not None:
+        section["token"] = token
+    if report_url is not None:
+        section["report_url"] = report_url
+    return {"intake": section, "roster": roster()}
+
+
+def start_intake(runner: Any, report_url: str | None = None, token: str | None = None,
+                 intake: Mapping[str, Any] | None = None, timeout: float = 20.0,
+                 **extra: Any) -> tuple[subprocess.Popen[str], str]:
+    """Start the real daemon (a tests.support.daemon.Gsmcall) with an intake on a free port and
+    wait until its ``/healthz`` says 200; returns the process and the intake's base URL."""
+    port = free_port()
+    proc = runner.start(**intake_config(port, report_url, token, **dict(intake or {})), **extra)
+    base = f"http://{LOOPBACK}:{port}"
+    n = len(runner.procs) - 1
+
+    def healthy() -> bool:
+        if proc.poll() is not None:
+            raise AssertionError(f"gsmcall exited {proc.returncode}:\n{runner.daemon_log(n)[-6000:]}")
+        try:
+            return request(base, "/healthz", method="GET", timeout=0.5)[0] == 200
+        except OSError:
+            return False
+
+    try:
+        wait_until(healthy, timeout, "gsmcall's /healthz")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n{runner.daemon_log(n)[-6000:]}") from None
+    return proc, base
+
+
+def request(base: str, path: str, body: Any = None, *, method: str = "POST", token: str | None = None,
+            headers: Mapping[str, str] | None = None, timeout: float = 5.0) -> tuple[int, str]:
+    """One request to the intake: ``body`` a dict/list (sent as JSON), bytes or str as they are;
+    returns the status and the one-line answer."""
+    import http.client
+
+    if isinstance(body, (dict, list)):
+        data: bytes | None = json.dumps(body, ensure_ascii=False).encode()
+    elif isinstance(body, str):
+        data = body.encode()
+    else:
+        data = body
+    sent = {"Content-Type": "application/json", **(headers or {})}
+    if token is not None:
+        sent["Authorization"] = f"Bearer {token}"
+    host, port = base.removeprefix("http://").rsplit(":", 1)
+    conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
+    try:
+        conn.request(method, path, body=data, headers=sent)
+        answer = conn.getresponse()
+        return answer.status, answer.read().decode(errors="replace").strip()
+    finally:
+        conn.close()
