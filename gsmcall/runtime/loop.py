@@ -84,7 +84,7 @@ class Loop:
         self.events.schedule("poll", 0.0)
         while not self.events.stopping:
             if not supervisor.up:
-                if not supervisor.reconnect():
+                if not self._while_down():
                     continue
                 self.steps.after_connect()
                 self._say_ready()
@@ -93,6 +93,17 @@ class Loop:
             except ModemError as exc:
                 supervisor.down(str(exc))
         return EXIT_OK
+
+    def _while_down(self) -> bool:
+        """Wait for the next reconnect attempt, polling the endpoint when its timer comes
+        first; True once the modem is back."""
+        supervisor = self.parts.supervisor
+        if not self.events.pause_until(min(supervisor.reconnect_at, self.events.timer("poll"))):
+            return False
+        if self.events.due("poll"):
+            self.steps.poll(modem_up=False)
+            return False
+        return supervisor.reconnect()
 
     def _say_ready(self) -> None:
         """The one INFO line an operator waits for after a start: the modem is up and polling
@@ -109,12 +120,19 @@ class Loop:
         p.supervisor.alive()
         p.delivery.deliver()
         steps.route()
+        if p.watchdog is not None and p.watchdog.sim_refused():
+            # The network refuses this SIM's calls: the alert below will fail again, so the
+            # admins' SMS (and anything else queued) goes first, while SMS may still work.
+            p.outbox.flush(lambda: self.events.stopping)
         if not steps.resume():
             return
+        if p.journal.unfinished_alert() is not None:
+            return  # more queued (webhook pages): oldest first, so the poll waits its turn
         if self.events.due("poll"):
             steps.poll()
             return
         steps.messages()  # alerts first: an SMS command waits for them
+        steps.watch()
         p.supervisor.probe_if_due()
         p.inbox.expire()
         self._idle_wait()
@@ -123,6 +141,7 @@ class Loop:
         p = self.parts
         self.events.schedule("results", p.delivery.next_due())
         self.events.schedule("outbox", p.outbox.next_due())
+        self.events.schedule("ping", p.pinger.next_due() if p.pinger is not None else float("inf"))
         feed_every = sdnotify.watchdog_interval()  # wake in time to feed systemd's watchdog
         self.events.schedule("watchdog", time.monotonic() + feed_every if feed_every is not None else float("inf"))
         if self.events.has_aside():

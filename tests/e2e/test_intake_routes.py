@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
@@ -101,11 +102,15 @@ def test_a_grafana_alert_rings_the_on_call_person(intake, method) -> None:
     assert_no_crash(s.runner.daemon_log())
 
 
-def test_a_generic_alert_rings_its_phones_in_order(intake) -> None:
-    s = intake({A: Callee.no_answer(), B: Callee.answers(after=0.2)})
+def test_a_generic_alert_rings_its_phones_in_order_at_once(intake) -> None:
+    # Polling once a minute: only the intake's wake-up can get the page rung within seconds.
+    s = intake({A: Callee.no_answer(), B: Callee.answers(after=0.2)}, alerts={"poll_interval": 60})
     status, _ = s.post("/alerts", {"id": "backup-42", "text": "备份失败 http://ci.example/42", "status": "firing",
                                    "phones": [A, B]})
     assert status == 202
+    accepted = time.monotonic()
+    dialled = s.emu.wait_for("ATD" + A, timeout=15)
+    assert dialled.t - accepted < 2.0, dialled.t - accepted
     report = s.report("backup-42")
     assert report["source"] == "alerts" and report["mid"].startswith("alerts#")
     assert report["status"] == "answered" and report["resp"] == B
@@ -119,6 +124,16 @@ def test_a_generic_alert_without_phones_rings_the_roster(intake) -> None:
     report = s.report("disk-full")
     assert report["status"] == "answered" and report["resp"] == WANG
     assert dials(s.emu) == [LI, ZHANG, WANG]  # escalate: oncall (li), next (zhang), wang; rounds: 1
+
+
+def test_a_generic_resolve_during_the_gap_stops_the_page_before_its_next_call(intake) -> None:
+    s = intake({LI: Callee.unreachable(after=0.2)}, calls={"gap": 1.5})
+    assert s.post("/alerts", {"id": "db-down", "text": "数据库宕机"})[0] == 202  # rings li, zhang, wang
+    s.emu.wait_for(lambda e: e.kind == "event" and e.text.startswith(f"call {LI} ended"), timeout=15)
+    assert s.post("/alerts", {"id": "db-down", "status": "resolved"})[0] == 202  # within the 1.5 s gap
+    report = s.report("db-down")
+    assert report["status"] == "resolved" and attempts(report) == [(LI, "unreachable")], report
+    assert dials(s.emu) == [LI]
 
 
 def raw_request(base: str, head: str, body: bytes = b"") -> int:
@@ -217,6 +232,20 @@ def test_intake_pages_and_polled_alerts_share_the_modem(intake, endpoint) -> Non
     calls = s.emu.calls
     assert all(a.ended_at is not None and a.ended_at <= b.dialed_at for a, b in pairwise(calls)), calls
     assert "m-polled" not in [r["mid"] for r in s.reports.bodies()]
+
+
+def test_a_polled_alert_waits_behind_older_intake_pages(intake, endpoint) -> None:
+    pressed = Callee.answers(after=0.2, press="1", press_after=0.3)
+    s = intake({A: Callee.answers(after=0.2), B: pressed, ZHANG: pressed, WANG: pressed}, calls=HELD)
+    assert s.post("/alerts", {"id": "first", "text": "first", "phones": [A]})[0] == 202
+    s.emu.wait_for(lambda e: e.kind == "event" and e.text.startswith("spoken first"), timeout=15)
+    assert s.post("/alerts", {"id": "older", "phones": [B]})[0] == 202
+    assert s.post("/alerts", {"id": "newer", "phones": [WANG]})[0] == 202
+    endpoint.queue_alert("m-polled", [ZHANG])  # after both pages: the youngest alert by any clock
+    s.emu.dtmf("1")
+    assert endpoint.wait_for_post(timeout=30).params == {"mid": "m-polled", "resp": ZHANG}
+    s.report("older"), s.report("newer")
+    assert dials(s.emu) == [A, B, WANG, ZHANG]
 
 
 def test_a_journal_that_cannot_take_the_alert_is_a_503(intake) -> None:
