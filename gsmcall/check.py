@@ -26,7 +26,7 @@ from gsmcall.modem.errors import FatalModemError, ModemError, PortBusy, SimLocke
 from gsmcall.modem.profiles import Profile
 from gsmcall.modem.setup import initialise
 from gsmcall.modem.sim import pin_attempts
-from gsmcall.status import daemon_items, running_daemon
+from gsmcall.status import daemon_items, running_daemon, sim_record_items
 
 
 def run_checks(settings: Settings) -> list[CheckItem]:
@@ -36,7 +36,8 @@ def run_checks(settings: Settings) -> list[CheckItem]:
         items.append(_listen("metrics.listen", settings.metrics.address, daemon))
     if settings.intake.address is not None:
         items.append(_listen("intake.listen", settings.intake.address, daemon))
-    return [*items, *_modem_checks(settings, daemon), _endpoint_check(settings)]
+    record = [] if daemon is not None else sim_record_items(settings.state.dir)  # a daemon's rows include it
+    return [*items, *_modem_checks(settings, daemon), *record, _endpoint_check(settings)]
 
 
 def _state_dir(state_dir: Path) -> CheckItem:

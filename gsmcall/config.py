@@ -20,7 +20,13 @@ from urllib.parse import urlsplit
 import phonenumbers
 import yaml
 
-from gsmcall.config_base import ConfigError, positive_int, reject_unknown, type_name
+from gsmcall.config_base import (
+    ConfigError,
+    duration,
+    positive_int,
+    reject_unknown,
+    type_name,
+)
 from gsmcall.intake.server import check_intake_settings
 from gsmcall.modem.profiles import PROFILES
 from gsmcall.roster.config import parse_roster
@@ -34,6 +40,7 @@ from gsmcall.settings import (
     Settings,
     SmsSettings,
     StateSettings,
+    WatchdogSettings,
     split_host_port,
 )
 
@@ -236,6 +243,12 @@ SCHEMA: dict[str, tuple[type, dict[str, Check]]] = {
         "repeat_after": _number(0, inclusive=True),
         "report_url": _optional(_url),
     }),
+    "watchdog": (WatchdogSettings, {
+        "admins": _senders,
+        "endpoint_down_after": _number(0, inclusive=False),
+        "ping_url": _optional(_url),
+        "keepalive": _optional(lambda key, value: duration(key, value).total_seconds()),
+    }),
 }
 
 
@@ -256,12 +269,17 @@ def _section(name: str, raw: Any) -> Any:
     return cls(**values)
 
 
-def _check_sms(sms: SmsSettings) -> None:
-    for index, sender in enumerate(sms.allowed_senders):
+def _check_numbers(key: str, numbers: tuple[str, ...], region: str) -> None:
+    for index, number in enumerate(numbers):
         try:
-            phonenumbers.parse(sender, sms.default_region)
+            phonenumbers.parse(number, region)
         except phonenumbers.NumberParseException as exc:
-            raise ConfigError(f"sms.allowed_senders[{index}]", f"is not a phone number ({exc}): {sender!r}") from None
+            raise ConfigError(f"{key}[{index}]", f"is not a phone number ({exc}): {number!r}") from None
+
+
+def _check_watchdog(watchdog: WatchdogSettings) -> None:
+    if watchdog.keepalive is not None and not watchdog.admins:
+        raise ConfigError("watchdog.keepalive", "needs watchdog.admins: the keep-alive SMS goes to the first admin")
 
 
 def _check_intake(intake: IntakeSettings, roster: Any) -> None:
@@ -283,7 +301,10 @@ def parse_config(raw: Any, base_dir: Path | None = None) -> Settings:
     reject_unknown("", raw, [*SCHEMA, "roster"])
     sections: dict[str, Any] = {name: _section(name, raw.get(name)) for name in SCHEMA}
     sections["roster"] = parse_roster(raw.get("roster"))
-    _check_sms(sections["sms"])
+    region = sections["sms"].default_region
+    _check_numbers("sms.allowed_senders", sections["sms"].allowed_senders, region)
+    _check_numbers("watchdog.admins", sections["watchdog"].admins, region)
+    _check_watchdog(sections["watchdog"])
     _check_intake(sections["intake"], sections["roster"])
     state = sections["state"]
     if base_dir is not None and not state.dir.is_absolute():

@@ -8,8 +8,13 @@ whole config loader (which imports the sections).
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
+
+_DURATION = re.compile(r"([1-9][0-9]*)([smhd])")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 
 class ConfigError(Exception):
@@ -29,6 +34,14 @@ def positive_int(key: str, value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
         raise ConfigError(key, f"must be a whole number > 0, got {value!r}")
     return value
+
+
+def duration(key: str, value: Any) -> timedelta:
+    """A span written ``<n>s|m|h|d`` (DESIGN §1): ``roster.rotation.shift``, ``watchdog.keepalive``."""
+    match = _DURATION.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        raise ConfigError(key, f"must be a duration <n>s|m|h|d such as 12h or 7d, got {value!r}")
+    return timedelta(**{_UNITS[match[2]]: int(match[1])})
 
 
 def reject_unknown(path: str, given: Mapping[Any, Any], known: list[str]) -> None:

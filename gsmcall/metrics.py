@@ -63,6 +63,10 @@ class Metrics:
             " (queued: a new page; joined: a queued page; repeat: already paged; resolved).",
             ["source", "outcome"], registry=self.registry,
         )
+        self._watchdog = Counter(
+            "gsmcall_watchdog_events", "What the watchdog told the admins (alarm, recovered) or queued"
+            " (keepalive), by part: endpoint, sim, keepalive.", ["part", "event"], registry=self.registry,
+        )
         # Series that exist from the start read 0 instead of being absent, so rate() and
         # absent-series alerts work before the first event.
         for result in CallResult:
@@ -79,6 +83,9 @@ class Metrics:
 
     def intake_notification(self, source: str, outcome: str) -> None:
         self._intake.labels(source, outcome).inc()
+
+    def watchdog_event(self, part: str, event: str) -> None:
+        self._watchdog.labels(part, event).inc()
 
     def callbacks_pending(self, n: int) -> None:
         self._callbacks_pending.set(n)

@@ -91,6 +91,14 @@ class IntakeSettings:
 
 
 @dataclass(frozen=True)
+class WatchdogSettings:
+    admins: tuple[str, ...] = ()  # told by SMS when alerting itself is broken (DESIGN §9)
+    endpoint_down_after: float = 300
+    ping_url: str | None = None  # a dead-man's switch push URL, GET about once a minute while healthy
+    keepalive: float | None = None  # seconds between SIM keep-alive SMS to admins[0]; None: none
+
+
+@dataclass(frozen=True)
 class Settings:
     modem: ModemSettings
     alerts: AlertSettings
@@ -100,6 +108,7 @@ class Settings:
     log: LogSettings = field(default_factory=LogSettings)
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
     intake: IntakeSettings = field(default_factory=IntakeSettings)
+    watchdog: WatchdogSettings = field(default_factory=WatchdogSettings)
     roster: RosterSettings | None = None  # DESIGN.md section 7; None: no roster configured
 
 

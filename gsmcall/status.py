@@ -12,7 +12,7 @@ from pathlib import Path
 
 from gsmcall.daemon_status import STALE_AFTER, DaemonState, read_state
 from gsmcall.diagnosis import CheckItem
-from gsmcall.store.sqlite_view import read_summary
+from gsmcall.store.sqlite_view import JournalSummary, read_summary
 
 
 def running_daemon(state_dir: Path) -> DaemonState | None:
@@ -49,7 +49,23 @@ def _journal_items(state_dir: Path) -> list[CheckItem]:
              if summary.alert_mid is not None else "none")
     return [CheckItem("alert", True, alert, "modem"),
             CheckItem("callbacks", True, f"{summary.pending_callbacks} pending", "endpoint"),
-            CheckItem("outbox", True, f"{summary.pending_sms} SMS pending", "modem")]
+            CheckItem("outbox", True, f"{summary.pending_sms} SMS pending", "modem"),
+            *sim_record_items(state_dir, summary)]
+
+
+def sim_record_items(state_dir: Path, summary: JournalSummary | None = None) -> list[CheckItem]:
+    """A failing row when the daemon last saw the network refuse the SIM a call or an SMS
+    with a barring error (in debt, suspended): a person must top it up or call the carrier."""
+    try:
+        summary = summary if summary is not None else read_summary(state_dir)
+    except sqlite3.Error:
+        return []
+    record = summary.sim_refused if summary is not None else None
+    if record is None:
+        return []
+    since = record.get("since")
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(since)) if isinstance(since, (int, float)) else "?"
+    return [CheckItem("sim service", False, f"refused by the network since {when}: {record.get('reason')}", "sim")]
 
 
 def _age(seconds: float) -> str:

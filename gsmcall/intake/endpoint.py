@@ -20,6 +20,7 @@ import http.client
 import json
 import logging
 import time
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -196,8 +197,12 @@ def _read(response: requests.Response, deadline: Deadline, limit: int) -> tuple[
 class AlertClient:
     """Polls the endpoint for alerts and posts each alert's result back to it."""
 
-    def __init__(self, settings: AlertSettings, session: requests.Session | None = None) -> None:
+    def __init__(self, settings: AlertSettings, session: requests.Session | None = None,
+                 health: Callable[[], Mapping[str, str]] = dict) -> None:
+        """``health`` gives the headers that tell the endpoint how the caller is (DESIGN §3:
+        ``X-Gsmcall-Modem``, ``X-Gsmcall-Signal``), read afresh for every request."""
         self._settings = settings
+        self._health = health
         self._session = session or requests.Session()
         self._session.headers["User-Agent"] = f"gsmcall/{__version__}"  # tells the server's log who polls
         adapter = DeadlineAdapter()  # without it alerts.timeout would bound each read, not the request
@@ -228,7 +233,7 @@ class AlertClient:
                 response = self._session.request(
                     method,
                     url,
-                    headers=dict(self._settings.headers),
+                    headers={**self._settings.headers, **self._health()},
                     timeout=timeout,
                     verify=self._settings.verify_tls,
                     stream=True,

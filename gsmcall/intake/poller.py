@@ -25,11 +25,15 @@ log = logging.getLogger(__name__)
 class EndpointPoller:
     def __init__(
         self, client: AlertClient, journal: Journal, settings: AlertSettings, on_success: Callable[[float], None],
+        on_failure: Callable[[str], None] = lambda reason: None,
     ) -> None:
+        """``on_success`` gets the wall time of each poll the endpoint answered, ``on_failure``
+        each failure's reason (the watchdog counts how long the endpoint has been failing)."""
         self._client = client
         self._journal = journal
         self._interval = settings.poll_interval
         self._on_success = on_success
+        self._on_failure = on_failure
         self._backoff = Backoff(min(2.0, settings.poll_interval), max(60.0, settings.poll_interval))
         self._health = HealthLog("alert endpoint", log)
         self._offered_again: str | None = None
@@ -44,6 +48,7 @@ class EndpointPoller:
             alert = self._client.poll()
         except EndpointError as exc:
             self._health.failed(str(exc))
+            self._on_failure(exc.reason)
             self.next_delay = self._backoff.next_delay() + 1.0
             raise
         self._health.succeeded()

@@ -39,10 +39,13 @@ def _reference(id: int) -> int:
 
 
 class Outbox:
-    def __init__(self, journal: Journal, send: SendPart, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, journal: Journal, send: SendPart, clock: Callable[[], float] = time.time,
+                 on_refused: Callable[[str], None] = lambda error: None) -> None:
+        """``on_refused`` hears each refusal's error (the watchdog tells a barred SIM by it)."""
         self._journal = journal
         self._send = send
         self._clock = clock
+        self._on_refused = on_refused
 
     def enqueue(self, number: str, text: str, key: str) -> bool:
         """Journal a message for ``number``; False when ``key`` was queued before."""
@@ -65,6 +68,7 @@ class Outbox:
             try:
                 self._send_parts(sms.id, parts)
             except SmsRefused as exc:
+                self._on_refused(str(exc))
                 tries = self._journal.sms_send_failed(sms.id, self._clock() + self._delay(sms.tries), str(exc))
                 if tries >= MAX_TRIES:
                     log.error("SMS to %s not sent after %d tries (%s); giving up", sms.number, tries, exc)

@@ -8,20 +8,23 @@ the same hour, would page the wrong phone at night, so both are refused here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from gsmcall.config_base import ConfigError, positive_int, reject_unknown, type_name
+from gsmcall.config_base import (
+    ConfigError,
+    duration,
+    positive_int,
+    reject_unknown,
+    type_name,
+)
 from gsmcall.dialstring import is_diallable
 from gsmcall.roster.model import KEYWORDS, Override, RosterSettings, Rotation
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
-_DURATION = re.compile(r"([1-9][0-9]*)([smhd])")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 
 def _mapping(key: str, value: Any, known: list[str]) -> Mapping[Any, Any]:
@@ -44,13 +47,6 @@ def _timezone(key: str, value: Any) -> ZoneInfo:
         return ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(key, f"is not a known time zone (IANA name such as Asia/Shanghai), got {value!r}") from None
-
-
-def _duration(key: str, value: Any) -> timedelta:
-    match = _DURATION.fullmatch(value) if isinstance(value, str) else None
-    if match is None:
-        raise ConfigError(key, f"must be a duration <n>s|m|h|d such as 12h or 7d, got {value!r}")
-    return timedelta(**{_UNITS[match[2]]: int(match[1])})
 
 
 def _local_time(key: str, value: Any) -> datetime:
@@ -109,7 +105,7 @@ def _rotation(key: str, raw: Any, people: Mapping[str, str]) -> Rotation:
     return Rotation(
         members=_who_list(f"{key}.members", _required(key, section, "members"), people),
         start=_local_time(f"{key}.start", _required(key, section, "start")),
-        shift=_duration(f"{key}.shift", _required(key, section, "shift")),
+        shift=duration(f"{key}.shift", _required(key, section, "shift")),
     )
 
 

@@ -7,7 +7,9 @@ without a serial port.
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from gsmcall.call.outcome import Attempt, CallInterrupted, OnAcknowledged
@@ -33,8 +35,10 @@ from gsmcall.report.intake import IntakeReporter
 from gsmcall.runtime.alert_sms import AlertSms
 from gsmcall.runtime.escalate import Escalation
 from gsmcall.runtime.intake_queue import IntakeQueue
+from gsmcall.runtime.ping import PING_EVERY, Pinger
 from gsmcall.runtime.router import Router
 from gsmcall.runtime.supervisor import ModemSupervisor
+from gsmcall.runtime.watchdog import Watchdog
 from gsmcall.store import Journal, open_journal
 
 
@@ -52,13 +56,14 @@ class Caller:
     moment to call back)."""
 
     def __init__(self, supervisor: ModemSupervisor, events: EventQueue, calls: CallSettings,
-                 metrics: Metrics) -> None:
+                 on_attempt: Callable[[Attempt], None]) -> None:
+        """``on_attempt`` hears every call's outcome (the metrics, the watchdog's SIM check)."""
         self._supervisor = supervisor
         self._events = events
         self._calls = calls
         self._timing = CallTiming(calls.ring_timeout, calls.hold)
         self._gap = calls.gap
-        self._metrics = metrics
+        self._on_attempt = on_attempt
         self.last_ended: float | None = None
 
     def ack_required(self) -> bool:
@@ -88,7 +93,7 @@ class Caller:
             attempt = place_call(voice, self._events, number, self._timing, ack, on_acknowledged)
         finally:
             self.last_ended = time.monotonic()
-        self._metrics.call_finished(attempt.result.value)
+        self._on_attempt(attempt)
         return attempt
 
 
@@ -108,6 +113,8 @@ class Parts:
     escalation: Escalation
     router: Router
     intake: IntakeServer | None = None
+    watchdog: Watchdog | None = None
+    pinger: Pinger | None = None
 
     def close(self) -> None:
         if self.intake is not None:
@@ -130,29 +137,50 @@ def build(settings: Settings, once: bool) -> Parts:
     except OSError as exc:
         journal.close()
         raise ListenError("metrics.listen", settings.metrics.listen, exc) from exc
-    client = AlertClient(settings.alerts)
-    outbox = Outbox(journal, lambda pdu, length: send_pdu(channel, pdu, length))
     supervisor = ModemSupervisor(channel, events, settings, metrics)
+    client = AlertClient(settings.alerts, health=supervisor.health_headers)
+    # The watchdog sends through the outbox, which tells it of refusals: built in that order.
+    watchdog = Watchdog(settings.watchdog, journal, lambda *sms: outbox.enqueue(*sms), metrics.watchdog_event)
+    outbox = Outbox(journal, lambda pdu, length: send_pdu(channel, pdu, length), on_refused=watchdog.sms_refused)
     try:
         intake = None if once else _serve_intake(settings, journal, events, metrics, supervisor)
     except OSError as exc:
         journal.close()
         metrics.close()
         raise ListenError("intake.listen", settings.intake.listen, exc) from exc
-    caller = Caller(supervisor, events, settings.calls, metrics)
+    def attempted(attempt: Attempt) -> None:
+        metrics.call_finished(attempt.result.value)
+        watchdog.call_placed(attempt)
+
+    caller = Caller(supervisor, events, settings.calls, attempted)
     inbox = SmsInbox(channel, settings.sms, journal, caller.plain, metrics.sms_processed, outbox,
                      stopping=lambda: events.stopping)
     return Parts(
         settings=settings, events=events, channel=channel, journal=journal, client=client, metrics=metrics,
         supervisor=supervisor,
-        poller=EndpointPoller(client, journal, settings.alerts, metrics.poll_succeeded),
+        poller=EndpointPoller(client, journal, settings.alerts, lambda ts: _poll_ok(metrics, watchdog, ts),
+                              watchdog.poll_failed),
         delivery=Delivery(journal, _reporters(settings, client), metrics.callbacks_pending, everything=once),
         outbox=outbox, inbox=inbox,
         escalation=Escalation(journal, caller, settings.calls.gap, events, lambda: caller.last_ended,
                               caller.ack_required, AlertSms(outbox, settings.calls.sms, settings.calls.default_text)),
         router=Router(supervisor, inbox, settings.sms.enabled),
         intake=intake,
+        watchdog=watchdog,
+        pinger=_pinger(settings),
     )
+
+
+def _poll_ok(metrics: Metrics, watchdog: Watchdog, ts: float) -> None:
+    metrics.poll_succeeded(ts)
+    watchdog.poll_succeeded()
+
+
+def _pinger(settings: Settings) -> Pinger | None:
+    """``watchdog.ping_url``'s pinger; ``GSMCALL_PING_EVERY`` (seconds) is the tests' knob."""
+    url = settings.watchdog.ping_url
+    every = float(os.environ.get("GSMCALL_PING_EVERY", PING_EVERY))
+    return None if url is None else Pinger(url, every, settings.alerts.timeout)
 
 
 def _reporters(settings: Settings, client: AlertClient) -> dict[str, Reporter]:

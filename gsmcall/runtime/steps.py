@@ -24,6 +24,7 @@ class Steps:
     def __init__(self, parts: Parts) -> None:
         self.parts = parts
         self.events = parts.events
+        self._kept_while_down: set[str] = set()
 
     def connect(self) -> None:
         self.parts.supervisor.connect()
@@ -55,15 +56,29 @@ class Steps:
             self.parts.delivery.deliver()
         return finished
 
-    def poll(self) -> None:
-        """Poll now; the poll timer is set to when the poller wants the next one."""
+    def poll(self, modem_up: bool = True) -> None:
+        """Poll now; the poll timer is set to when the poller wants the next one.
+
+        While the modem is down the poll goes on (DESIGN §3: it is the endpoint's heartbeat
+        of its caller, and the watchdog's view of the endpoint): an alert it brings is
+        journaled, and the resume step rings it once the modem is back."""
         try:
             alert = self.parts.poller.poll()
         except EndpointError:
             alert = None
-        self.events.schedule("poll", time.monotonic() + self.parts.poller.next_delay)
-        if alert is not None:
+        delay = self.parts.poller.next_delay
+        if not modem_up:  # "again at once, another may wait" would leave no turn for the reconnect
+            delay = max(delay, self.parts.settings.alerts.poll_interval)
+        self.events.schedule("poll", time.monotonic() + delay)
+        if alert is None:
+            return
+        if modem_up:
             self.ring(alert)
+        else:
+            self.parts.journal.start_alert(alert.key, alert.numbers, alert.source, alert.text)
+            if alert.key not in self._kept_while_down:  # offered again at every poll: said once
+                self._kept_while_down.add(alert.key)
+                log.warning("alert %s: the modem is down; it is journaled and rung once the modem is back", alert.key)
 
     def ring(self, alert: Alert) -> None:
         self.parts.escalation.run(alert.key, alert.numbers, alert.source, alert.text)
@@ -75,6 +90,14 @@ class Steps:
         if self.parts.settings.sms.enabled:
             self.parts.inbox.work()
         self.parts.outbox.flush(lambda: self.events.stopping)
+
+
+    def watch(self) -> None:
+        """The watchdog's part of a healthy turn: the keep-alive SMS when due, the ping."""
+        if self.parts.watchdog is not None:
+            self.parts.watchdog.keepalive_if_due()
+        if self.parts.pinger is not None:
+            self.parts.pinger.turn()
 
 
 def run_once(steps: Steps) -> int:

@@ -89,10 +89,13 @@ class ModemSupervisor:
         sdnotify.status(f"modem up: {summary}")
         self._status.modem_up(summary + (f", {info.signal_dbm:.0f} dBm" if info.signal_dbm is not None else ""))
 
+    @property
+    def reconnect_at(self) -> float:
+        """Monotonic time the back-off allows the next reconnect attempt."""
+        return self._reconnect_at
+
     def reconnect(self) -> bool:
-        """Wait out the back-off, then reconnect; False when stopping or it failed again."""
-        if not self._events.pause_until(self._reconnect_at):
-            return False
+        """Reconnect (the loop waited out the back-off); False when it failed again."""
         try:
             self.connect()
         except ModemError as exc:
@@ -128,6 +131,14 @@ class ModemSupervisor:
         sdnotify.watchdog()
         heartbeat.touch(self._settings.state.dir)
         self._alive_at = time.monotonic()
+
+    def health_headers(self) -> dict[str, str]:
+        """DESIGN §3's headers on every request to the endpoint: the modem up or down, and
+        the signal in dBm when known, so the seed's server can watch its caller."""
+        headers = {"X-Gsmcall-Modem": "up" if self.up else "down"}
+        if self.info is not None and self.info.signal_dbm is not None:
+            headers["X-Gsmcall-Signal"] = str(round(self.info.signal_dbm))
+        return headers
 
     def healthy(self) -> bool:
         """What the intake's ``/healthz`` says: the loop said it works within ``HEALTHY_WITHIN``

@@ -224,6 +224,14 @@ class Journal(Protocol):
     def mark_sms(self, key: str, sender: str, outcome: str) -> None:
         """Record an SMS as handled (dialled, refused, unparsable...) with a short outcome."""
 
+    # --- marks --------------------------------------------------------------------------------
+
+    def mark(self, name: str) -> Any:
+        """The JSON value last set under ``name``, None when none is (never pruned)."""
+
+    def set_mark(self, name: str, value: Any) -> None:
+        """Set ``name`` to a JSON value, or forget it with None."""
+
     # --- SMS outbox ----------------------------------------------------------------------------
 
     def enqueue_sms(self, number: str, text: str, key: str) -> bool:

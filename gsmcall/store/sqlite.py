@@ -333,3 +333,18 @@ class SqliteJournal(SqliteOutbox):
                 " outcome = excluded.outcome, updated_at = excluded.updated_at",
                 (key, sender, outcome, self._clock()),
             )
+
+    # --- marks --------------------------------------------------------------------------------
+
+    def mark(self, name: str) -> Any:
+        rows = self._query("SELECT value FROM marks WHERE name = ?", (name,))
+        return json.loads(rows[0][0]) if rows else None
+
+    def set_mark(self, name: str, value: Any) -> None:
+        with self._tx() as db:
+            if value is None:
+                db.execute("DELETE FROM marks WHERE name = ?", (name,))
+            else:
+                db.execute("INSERT INTO marks (name, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (name)"
+                           " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                           (name, json.dumps(value, ensure_ascii=False), self._clock()))

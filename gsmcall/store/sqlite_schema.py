@@ -85,6 +85,7 @@ ALTER TABLE alerts ADD COLUMN text TEXT;
 # source; page_alerts says which of the source's alerts (by fingerprint or id) it covers and
 # whether each is still firing, which is what deduplication and resolves are decided on.
 # outbox_parts: an outgoing SMS's encoded parts, each marked once the modem accepted it.
+# marks: small named states that must survive a restart (the watchdog's, DESIGN §9).
 _V3_TO_V4 = """
 CREATE TABLE pages (
     id     INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, so page names never repeat
@@ -110,6 +111,11 @@ CREATE TABLE outbox_parts (
     length  INTEGER NOT NULL,                  -- the TPDU length AT+CMGS takes
     sent_at REAL,                              -- when the modem accepted it; NULL: still to send
     PRIMARY KEY (id, seq)
+);
+CREATE TABLE marks (
+    name       TEXT PRIMARY KEY,               -- e.g. the watchdog's endpoint-down state
+    value      TEXT NOT NULL,                  -- JSON
+    updated_at REAL NOT NULL
 );
 """
 

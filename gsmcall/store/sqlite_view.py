@@ -22,6 +22,7 @@ class JournalSummary:
     alert_total: int
     pending_callbacks: int
     pending_sms: int  # replies and notices waiting in the outbox
+    sim_refused: dict[str, object] | None = None  # the watchdog's record of a barred SIM
 
 
 def read_summary(state_dir: Path) -> JournalSummary | None:
@@ -36,8 +37,19 @@ def read_summary(state_dir: Path) -> JournalSummary | None:
         rung = db.execute("SELECT COUNT(*) FROM attempts WHERE mid = ?", (alert[0],)).fetchone()[0] if alert else 0
         (callbacks,) = db.execute("SELECT COUNT(*) FROM callbacks WHERE state = 'pending'").fetchone()
         (sms,) = db.execute("SELECT COUNT(*) FROM outbox WHERE state = 'pending'").fetchone()
+        sim = _mark(db, "watchdog.sim")
     finally:
         db.close()
     return JournalSummary(alert_mid=alert[0] if alert else None, alert_rung=rung,
                           alert_total=len(json.loads(alert[1])) if alert else 0,
-                          pending_callbacks=callbacks, pending_sms=sms)
+                          pending_callbacks=callbacks, pending_sms=sms,
+                          sim_refused=sim if isinstance(sim, dict) else None)
+
+
+def _mark(db: sqlite3.Connection, name: str) -> object:
+    """A mark's value; None when unset, or in a journal older than the marks table."""
+    try:
+        row = db.execute("SELECT value FROM marks WHERE name = ?", (name,)).fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return json.loads(row[0]) if row else None

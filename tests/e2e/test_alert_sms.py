@@ -7,10 +7,11 @@ import os
 import signal
 import time
 
-from gsmmodem.pdu import Concatenation, decodeSmsPdu
+from gsmmodem.pdu import decodeSmsPdu
 
 from gsmcall.emulator import Callee
 from tests.support.daemon import dials, explain
+from tests.support.sms import messages_assembled
 
 A, B = "18712345678", "18812345678"
 TEXT = "数据库主节点宕机，请尽快处理"
@@ -58,24 +59,6 @@ def test_always_texts_each_number_as_it_is_rung(make_emulator, gsmcall_factory, 
     result = runner.once(calls={"sms": "always", "hold": 0.2})
     assert result.returncode == 0, explain(result)
     assert texts_received(emu) == {A: ["您有一条新的告警"], B: ["您有一条新的告警"]}
-
-
-def messages_assembled(emu) -> dict[str, list[str]]:
-    """What each phone shows: parts joined by concatenation reference, a repeated part (same
-    reference and number) counted once, as phones do; a message missing a part shows "<partial>"."""
-    messages: dict[tuple[str, int | None], dict[int, str]] = {}
-    totals: dict[tuple[str, int | None], int] = {}
-    for index, pdu in enumerate(emu.sent_sms):
-        decoded = decodeSmsPdu(pdu)
-        concat = next((ie for ie in decoded.get("udh", []) if isinstance(ie, Concatenation)), None)
-        key = (decoded["number"].lstrip("+")[-11:], concat.reference if concat else -index)
-        messages.setdefault(key, {}).setdefault(concat.number if concat else 1, decoded["text"])
-        totals[key] = concat.parts if concat else 1
-    shown: dict[str, list[str]] = {}
-    for key, parts in messages.items():
-        whole = len(parts) == totals[key]
-        shown.setdefault(key[0], []).append("".join(parts[n] for n in sorted(parts)) if whole else "<partial>")
-    return shown
 
 
 def test_a_sigkill_between_the_parts_of_a_long_sms_still_delivers_it_once(make_emulator, gsmcall_factory, endpoint):
