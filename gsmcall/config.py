@@ -8,6 +8,7 @@ middle of an alert. Defaults live in one place: the dataclass field defaults bel
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import logging
 import math
 import re
@@ -27,7 +28,6 @@ from gsmcall.config_base import (
     reject_unknown,
     type_name,
 )
-from gsmcall.intake.server import check_intake_settings
 from gsmcall.modem.profiles import PROFILES
 from gsmcall.roster.config import parse_roster
 from gsmcall.settings import (
@@ -45,6 +45,7 @@ from gsmcall.settings import (
 )
 
 PROFILE_CHOICES = ("auto", *PROFILES)
+_TOKEN = re.compile(r"[\x21-\x7e]+")  # what an HTTP header carries as a bearer token
 
 
 # --- value checks -------------------------------------------------------------------------------
@@ -280,6 +281,36 @@ def _check_numbers(key: str, numbers: tuple[str, ...], region: str) -> None:
 def _check_watchdog(watchdog: WatchdogSettings) -> None:
     if watchdog.keepalive is not None and not watchdog.admins:
         raise ConfigError("watchdog.keepalive", "needs watchdog.admins: the keep-alive SMS goes to the first admin")
+
+
+def check_intake_settings(listen: str | None, token: str | None) -> None:
+    """Refuse an intake anybody on the network could page through, at start-up, naming the key.
+
+    Loopback (``127.0.0.0/8``, ``::1``, ``localhost``) is the one place a token may be left out:
+    only the box itself (or a reverse proxy on it) can reach the server there.
+    """
+    if token is not None and not _TOKEN.fullmatch(token):
+        raise ConfigError("intake.token", "must be printable ASCII without spaces (it is sent in an HTTP header)")
+    if listen is None:
+        return
+    try:
+        host, _ = split_host_port(listen)
+    except ValueError as exc:
+        raise ConfigError("intake.listen", f"{exc}, got {listen!r}") from None
+    if token is None and not _is_loopback(host):
+        raise ConfigError(
+            "intake.token",
+            f"is required when intake.listen ({listen}) is not a loopback address, else anyone who reaches it can page",
+        )
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
 
 
 def _check_intake(intake: IntakeSettings, roster: Any) -> None:

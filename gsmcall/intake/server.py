@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import hmac
 import io
-import ipaddress
 import json
 import logging
-import re
 import socket
 import threading
 import time
@@ -30,9 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from gsmcall.config_base import ConfigError
 from gsmcall.intake.payloads import PARSERS, IntakeAlert, PayloadError
-from gsmcall.settings import split_host_port
 
 log = logging.getLogger(__name__)
 
@@ -47,37 +43,6 @@ METHODS: dict[str, tuple[str, ...]] = {
 # A body of an unwanted request (no token, too large) is read and dropped up to this much, so
 # the client gets its answer instead of a connection reset from the unread bytes.
 _DRAIN_LIMIT = 4 << 20
-_TOKEN = re.compile(r"[\x21-\x7e]+")
-
-
-def check_intake_settings(listen: str | None, token: str | None) -> None:
-    """Refuse an intake anybody on the network could page through, at start-up, naming the key.
-
-    Loopback (``127.0.0.0/8``, ``::1``, ``localhost``) is the one place a token may be left out:
-    only the box itself (or a reverse proxy on it) can reach the server there.
-    """
-    if token is not None and not _TOKEN.fullmatch(token):
-        raise ConfigError("intake.token", "must be printable ASCII without spaces (it is sent in an HTTP header)")
-    if listen is None:
-        return
-    try:
-        host, _ = split_host_port(listen)
-    except ValueError as exc:
-        raise ConfigError("intake.listen", f"{exc}, got {listen!r}") from None
-    if token is None and not _is_loopback(host):
-        raise ConfigError(
-            "intake.token",
-            f"is required when intake.listen ({listen}) is not a loopback address, else anyone who reaches it can page",
-        )
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:  # a host name: it may resolve to anything
-        return False
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from gsmcall.config import ConfigError
+from gsmcall.config import ConfigError, check_intake_settings
 from gsmcall.intake.payloads import FIRING, IntakeAlert
-from gsmcall.intake.server import IntakeServer, check_intake_settings
+from gsmcall.intake.server import IntakeServer
 
 TOKEN = "s3cret-token"
 GENERIC = {"id": "backup-42", "text": "备份失败"}
