@@ -38,10 +38,17 @@ sys.path.insert(1, str(ROOT))
 
 from ack import ACK_PROFILES, ack_run  # noqa: E402
 from endpoint import BenchEndpoint  # noqa: E402
+from intake import intake_run  # noqa: E402
 from meta import code_hash, filesystem_of, git, machine  # noqa: E402
 from report import check_targets, render  # noqa: E402
 from samples import (  # noqa: E402
-    ANSWER_MARK, alert_to_atd, answer_to_event, answer_to_hangup, cmgr_reply_to_atd, cmti_to_cmgr, in_window,
+    ANSWER_MARK,
+    alert_to_atd,
+    answer_to_event,
+    answer_to_hangup,
+    cmgr_reply_to_atd,
+    cmti_to_cmgr,
+    in_window,
 )
 
 from gsmcall.emulator import Callee, Emulator  # noqa: E402
@@ -53,6 +60,7 @@ THEIRS_PROFILES = ["huawei", "generic"]  # where gsmmodem's dial() can see an an
 SENDER = "+8613912345678"
 
 BENCH_PROFILES = [p for p in ALL_PROFILES if p in ANSWER_MARK]
+SECTIONS = ("reaction", "ack", "intake", "idle")
 
 
 
@@ -279,6 +287,32 @@ def idle_run(profile: str, poll_interval: float, seconds: float, work: Path,
         ep.close()
 
 
+def idle_windows(args: argparse.Namespace, tmp: Path, report: dict[str, Any]) -> bool:
+    """The two idle windows, concurrently with each other (both idle, two daemons on two
+    emulators) but with nothing else; then the failing-callback one.  True when one failed."""
+    print(f"[bench] idle windows: 2 x {args.idle_seconds:g} s (concurrent)", file=sys.stderr, flush=True)
+    idle: dict[str, Any] = {}
+    threads = [threading.Thread(target=idle_run, args=(args.idle_profile, interval, args.idle_seconds, tmp, idle,
+                                                        str(interval)))
+               for interval in (10.0, 1.0)]
+    # The failing-callback window may burn a core: in the full run it goes after the idle
+    # windows, so it cannot disturb them; the quick run has no figures to disturb.
+    failing = threading.Thread(target=idle_run, args=(args.idle_profile, 10.0, min(args.idle_seconds, 30.0), tmp,
+                                                       idle, "callback-failing"), kwargs={"failing_callback": True})
+    if args.quick:
+        threads.append(failing)
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if not args.quick:
+        print("[bench] idle with a failing callback: 30 s", file=sys.stderr, flush=True)
+        failing.start()
+        failing.join()
+    report["idle"] = {key: idle[key] for key in ("10.0", "1.0", "callback-failing") if key in idle}
+    return any("error" in v for v in idle.values())
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="CI smoke mode: a few samples, 1.5 s idle windows")
@@ -288,6 +322,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--theirs-samples", type=int, help="python-gsmmodem-new dials per profile (default 60; quick 2)")
     p.add_argument("--idle-seconds", type=float, help="each idle window (default 65; quick 1.5)")
     p.add_argument("--ack-samples", type=int, help="acknowledged calls per TTS profile (default 40; quick 2)")
+    p.add_argument("--intake-samples", type=int, help="webhook -> ATD pages, one at a time (default 100; quick 4)")
+    p.add_argument("--intake-seconds", type=float, help="the intake load window during a call (default 5; quick 1)")
+    p.add_argument("--polled-samples", type=int, help="alerts polled at 1 s for the intake comparison (default 20; quick 2)")
+    p.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections to run, of {','.join(SECTIONS)}")
     p.add_argument("--idle-profile", default="ec25")
     p.add_argument("--poll-interval", type=float, default=10.0, help="alerts.poll_interval in the reaction runs")
     p.add_argument("--profiles", default=",".join(BENCH_PROFILES))
@@ -297,9 +335,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--markdown", help="write the report as Markdown here")
     p.add_argument("--write-results", action="store_true", help="write the report to bench/RESULTS.md")
     args = p.parse_args(argv)
+    args.only = {s.strip() for s in args.only.split(",") if s.strip()}
+    if args.only - set(SECTIONS):
+        p.error(f"--only: unknown section(s) {', '.join(sorted(args.only - set(SECTIONS)))}")
     quick = args.quick
     for name, full, short in (("samples", 100, 4), ("poll_samples", 60, 2), ("sms_samples", 60, 2),
-                              ("theirs_samples", 60, 2), ("idle_seconds", 65.0, 1.5), ("ack_samples", 40, 2)):
+                              ("theirs_samples", 60, 2), ("idle_seconds", 65.0, 1.5), ("ack_samples", 40, 2),
+                              ("intake_samples", 100, 4), ("intake_seconds", 5.0, 1.0), ("polled_samples", 20, 2)):
         if getattr(args, name) is None:
             setattr(args, name, short if quick else full)
     return args
@@ -312,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
     tmp = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="gsmcall-bench-"))
     tmp.mkdir(parents=True, exist_ok=True)
-    report: dict[str, Any] = {"reaction": {}, "ack": {}, "idle": {}}
+    report: dict[str, Any] = {"reaction": {}, "ack": {}, "intake": {}, "idle": {}}
     command = shlex.join(["python", os.path.relpath(__file__, Path.cwd()), *argv])
     report["meta"] = {
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -321,18 +363,20 @@ def main(argv: list[str] | None = None) -> int:
         "dirty": [line.split(maxsplit=1)[-1] for line in git("status", "--porcelain", "--", "gsmcall").splitlines()],
         "code_hash": code_hash(),
         "state_fs": filesystem_of(tmp), "command": command, "quick": args.quick,
-        "profiles": [p for p in args.profiles.split(",") if p],
+        "profiles": [p for p in args.profiles.split(",") if p], "sections": sorted(args.only),
         "samples": {"push_alerts": args.samples, "generic_alerts": args.poll_samples, "sms": args.sms_samples,
                     "theirs": args.theirs_samples, "ack": args.ack_samples, "idle_seconds": args.idle_seconds,
+                    "intake": args.intake_samples, "intake_seconds": args.intake_seconds,
+                    "polled": args.polled_samples,
                     "idle_profile": args.idle_profile, "poll_interval": args.poll_interval},
     }
     failed = False
     try:
-        # Reaction runs first, one profile at a time; then the two idle windows, concurrently
-        # with each other (both idle, two daemons on two emulators) but with nothing else.
+        # Reaction runs first, one profile at a time, then the acknowledgement and intake runs;
+        # the idle windows last, with nothing else running.
         ep = BenchEndpoint()
         try:
-            for profile in [p for p in args.profiles.split(",") if p]:
+            for profile in [p for p in args.profiles.split(",") if p and "reaction" in args.only]:
                 print(f"[bench] reaction run: {profile}", file=sys.stderr, flush=True)
                 t = time.monotonic()
                 try:
@@ -341,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
                 except Exception as exc:  # noqa: BLE001 - reported, the run goes on
                     failed = True
                     report["reaction"][profile] = {"error": f"{type(exc).__name__}: {exc}"}
-            for profile in [p for p in ACK_PROFILES if p in report["meta"]["profiles"]]:
+            for profile in [p for p in ACK_PROFILES if p in report["meta"]["profiles"] and "ack" in args.only]:
                 print(f"[bench] acknowledgement run: {profile}", file=sys.stderr, flush=True)
                 emulators = Emulators(tmp, name="modem-{profile}-ack", alerting_delay=0.03)
                 try:
@@ -354,29 +398,26 @@ def main(argv: list[str] | None = None) -> int:
                     report["ack"][profile] = {"error": f"{type(exc).__name__}: {exc}"}
                 finally:
                     emulators.stop_all()
+            if "intake" in args.only:
+                print("[bench] webhook intake run: ec25", file=sys.stderr, flush=True)
+                emulators = Emulators(tmp, alerting_delay=0.03)
+                storm = (20, 1.0) if args.quick else (100, 10.0)
+                try:
+                    report["intake"] = intake_run(
+                        args.intake_samples, args.intake_seconds, storm, args.polled_samples, tmp, ep, emulators,
+                        lambda name, config: Daemon(tmp, name, config),
+                        lambda emu, state, interval: daemon_config(emu, ep.url, state, "ec25", interval), rss_mb, rng)
+                except Exception as exc:  # noqa: BLE001 - reported, the run goes on
+                    failed = True
+                    report["intake"] = {"error": f"{type(exc).__name__}: {exc}"}
+                finally:
+                    for emu in emulators.started:
+                        dump_log(emu, tmp / f"emulator-{Path(emu.link).name}.log")
+                    emulators.stop_all()
         finally:
             ep.close()
-        print(f"[bench] idle windows: 2 x {args.idle_seconds:g} s (concurrent)", file=sys.stderr, flush=True)
-        idle: dict[str, Any] = {}
-        threads = [threading.Thread(target=idle_run, args=(args.idle_profile, interval, args.idle_seconds, tmp, idle,
-                                                            str(interval)))
-                   for interval in (10.0, 1.0)]
-        # The failing-callback window may burn a core: in the full run it goes after the idle
-        # windows, so it cannot disturb them; the quick run has no figures to disturb.
-        failing = threading.Thread(target=idle_run, args=(args.idle_profile, 10.0, min(args.idle_seconds, 30.0), tmp,
-                                                           idle, "callback-failing"), kwargs={"failing_callback": True})
-        if args.quick:
-            threads.append(failing)
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        if not args.quick:
-            print("[bench] idle with a failing callback: 30 s", file=sys.stderr, flush=True)
-            failing.start()
-            failing.join()
-        report["idle"] = {key: idle[key] for key in ("10.0", "1.0", "callback-failing") if key in idle}
-        failed = failed or any("error" in v for v in idle.values())
+        if "idle" in args.only:
+            failed = idle_windows(args, tmp, report) or failed
     finally:
         if not args.workdir:
             shutil.rmtree(tmp, ignore_errors=True)

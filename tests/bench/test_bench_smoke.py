@@ -51,6 +51,16 @@ def test_quick_benchmark_produces_every_section(tmp_path: Path) -> None:
         assert len(theirs["answer_to_hangup"]) == n["theirs"], profile
         assert len(theirs["answer_to_callback"]) == n["theirs"], profile
 
+    intake = report["intake"]  # the webhook intake: samples exist and the storm made one page per group
+    assert "error" not in intake, intake.get("error")
+    assert len(intake["to_202"]) == len(intake["to_atd"]) == n["intake"], intake
+    assert len(intake["polled"]["queued_to_atd"]) == n["polled"], intake["polled"]
+    storm, load = intake["storm"], intake["load"]
+    assert storm["pages"] == storm["groups"] == storm["dials"] == 5, storm
+    assert storm["first_atd_s"] is not None and len(storm["to_202"]) == storm["notifications"], storm
+    assert load["notifications"] > 0 and load["errors"] == 0 and load["call_up"], {k: load[k] for k in ("errors", "call_up")}
+    assert load["peak_rss_mb"] > 0 and load["end_to_next_atd_s"] > 0 and intake["exit_code"] == 0
+
     assert set(report["idle"]) == {"10.0", "1.0", "callback-failing"}
     for window in report["idle"].values():
         assert "error" not in window, window
@@ -58,5 +68,5 @@ def test_quick_benchmark_produces_every_section(tmp_path: Path) -> None:
 
     text = out_md.read_text()
     for heading in ("## 1. Reaction latency", "## 3. Side by side with python-gsmmodem-new",
-                    "## 4. Footprint", "## Targets", "ours/theirs"):
+                    "## 4. Footprint", "## 5. Webhook intake", "## Targets", "ours/theirs"):
         assert heading in text, heading
