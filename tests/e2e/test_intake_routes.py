@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,9 +26,11 @@ from tests.e2e.alertmanager import (
     ZHANG,
     WebhookRecorder,
     request,
+    roster,
     start_intake,
     wait_until,
 )
+from tests.support.command import gsmcall_command
 from tests.support.daemon import Gsmcall, dials
 from tests.support.wire import assert_no_crash
 
@@ -134,6 +137,21 @@ def test_a_generic_resolve_during_the_gap_stops_the_page_before_its_next_call(in
     report = s.report("db-down")
     assert report["status"] == "resolved" and attempts(report) == [(LI, "unreachable")], report
     assert dials(s.emu) == [LI]
+
+
+@pytest.mark.parametrize(("intake_section", "with_roster", "key"), [
+    ({"listen": "192.0.2.1:9466"}, True, "intake.token"),  # not loopback: a token is required
+    ({"listen": "127.0.0.1:9466"}, False, "roster"),  # webhook alerts without phones ring the roster
+    ({"listen": "127.0.0.1:9466", "max_body": 0}, True, "intake.max_body"),
+])
+def test_an_intake_config_error_names_the_key_and_exits_2(make_emulator, gsmcall_factory, intake_section,
+                                                           with_roster, key) -> None:
+    runner = gsmcall_factory(make_emulator("sim7600"))
+    extra = {"intake": intake_section, **({"roster": roster()} if with_roster else {})}
+    result = subprocess.run([*gsmcall_command(), "-c", str(runner.config(**extra))],
+                            check=False, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert key in result.stderr and "Traceback" not in result.stderr, result.stderr[-3000:]
 
 
 def raw_request(base: str, head: str, body: bytes = b"") -> int:
