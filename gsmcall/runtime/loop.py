@@ -146,6 +146,8 @@ class Loop:
         self.events.schedule("watchdog", time.monotonic() + feed_every if feed_every is not None else float("inf"))
         if self.events.has_aside():
             return  # a step set something aside (a +CMTI during an SMS command's call): next turn
+        if p.journal.unfinished_alert() is not None:
+            return  # a webhook page queued while this turn ran (its wake-up was routed away): ring it now
         arrival = self.events.get(self.events.until_next_timer())
         if arrival is not None:
             p.router.route(arrival)
