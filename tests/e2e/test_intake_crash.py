@@ -80,6 +80,22 @@ def test_a_sigkill_right_after_the_202_loses_nothing_and_the_restart_rings_once(
         assert_no_crash(runner.daemon_log(1))
 
 
+def test_a_page_queued_during_a_call_is_dialled_as_soon_as_the_call_ends(make_emulator, gsmcall_factory):
+    emu = make_emulator("sim7600", callees={BLOCK: Callee.answers(after=0.2), LI: presses()})
+    runner = gsmcall_factory(emu)
+    with WebhookRecorder() as reports:
+        # Polling once a minute: a page that waited for the loop's next timer would wait a minute.
+        _, base = start_intake(runner, report_url=reports.url("/report"), token=TOKEN, calls=HELD,
+                               alerts={"poll_interval": 60})
+        hold_the_modem(base, emu)
+        assert request(base, "/alertmanager", NOTIFICATION, token=TOKEN)[0] == 202  # its wake-up meets a call
+        emu.dtmf("1")
+        ended = event(emu, f"call {BLOCK} ended", timeout=10)
+        dialled = emu.wait_for("ATD" + LI, timeout=20)
+        assert dialled.t - ended.t < 1.5, dialled.t - ended.t  # calls.gap is 0.1 s
+        assert reports.nth(1, lambda r: r.json().get("key") == GROUP, 15, "the page's report").json()["resp"] == LI
+
+
 def deliver_twice_at_once(base: str) -> list[int]:
     """An HA pair: both Alertmanagers deliver the same notification at the same moment."""
     answers: list[int] = []
