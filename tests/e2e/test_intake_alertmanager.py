@@ -86,10 +86,12 @@ class Setup:
     relay: WebhookRecorder | None  # what Alertmanager sent, and gsmcall's answers
     reports: WebhookRecorder  # report_url
 
-    def notifications(self, count: int, status: str = "firing", timeout: float = 15.0) -> Received:
-        """The ``count``-th notification of ``status`` that gsmcall answered, once answered."""
+    def notifications(self, count: int, status: str = "firing", timeout: float = 15.0,
+                      when: Callable[[Received], bool] = lambda r: True) -> Received:
+        """The ``count``-th notification of ``status`` (that ``when`` holds for), once answered."""
         assert self.relay is not None
-        return self.relay.nth(count, lambda r: r.json()["status"] == status, timeout, f"{status} notifications")
+        return self.relay.nth(count, lambda r: r.json()["status"] == status and when(r), timeout,
+                              f"{status} notifications")
 
     def report(self, key: str, timeout: float = 20.0, count: int = 1) -> dict[str, Any]:
         """The ``count``-th result posted to report_url for the pages of ``key`` (groupKey or
@@ -153,6 +155,37 @@ def test_a_repeat_notification_rings_nobody(intake) -> None:
     s.emu.wait_for("ATD" + SENTINEL, timeout=15)
     assert dials(s.emu) == [LI, SENTINEL]
     assert s.report(GROUP)["status"] == "answered"  # still the one report
+
+
+def test_an_alert_that_resolves_and_fires_again_within_repeat_after_rings_nobody(intake) -> None:
+    s = intake({LI: Callee.answers(after=0.2), SENTINEL: Callee.busy(after=0.2)})
+    s.am.fire(HOST_DOWN, summary="db1 不可达")
+    assert s.report(GROUP)["status"] == "answered"
+    s.am.resolve(HOST_DOWN)
+    assert s.notifications(1, "resolved").answer == 202
+    s.am.fire(HOST_DOWN, summary="db1 不可达")  # flapping: a new group in Alertmanager, the same alert
+    refired = s.notifications(1, when=lambda r: r.at > s.notifications(1, "resolved").at)
+    assert refired.answer == 202 and fingerprints(refired) == fingerprints(s.notifications(1))
+    s.page("sentinel", SENTINEL)
+    s.emu.wait_for("ATD" + SENTINEL, timeout=15)
+    assert dials(s.emu) == [LI, SENTINEL]
+
+
+def test_a_repeat_after_a_restart_rings_nobody(intake) -> None:
+    s = intake({LI: Callee.answers(after=0.2), SENTINEL: Callee.busy(after=0.2)})
+    s.am.fire(HOST_DOWN, summary="db1 不可达")
+    assert s.report(GROUP)["status"] == "answered"
+    assert s.runner.stop(s.runner.procs[0]) == 0  # SIGTERM: what it knows is in the journal only
+    restarted = time.monotonic()
+    _, s.base = start_intake(s.runner, report_url=s.reports.url("/report"), token=TOKEN)
+    assert s.relay is not None
+    s.relay.forward = s.base  # Alertmanager's webhook reaches the new process
+    repeat = s.notifications(1, when=lambda r: r.at > restarted and r.answer == 202)
+    assert fingerprints(repeat) == fingerprints(s.notifications(1))
+    s.page("sentinel", SENTINEL)
+    s.emu.wait_for("ATD" + SENTINEL, timeout=15)
+    assert dials(s.emu) == [LI, SENTINEL]
+    assert_no_crash(s.runner.daemon_log(1))
 
 
 def test_a_repeat_later_than_repeat_after_rings_again(intake) -> None:
