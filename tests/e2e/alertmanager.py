@@ -414,9 +414,10 @@ def start_intake(runner: Any, report_url: str | None = None, token: str | None =
                  intake: Mapping[str, Any] | None = None, timeout: float = 20.0,
                  **extra: Any) -> tuple[subprocess.Popen[str], str]:
     """Start the real daemon (a tests.support.daemon.Gsmcall) with an intake on a free port and
-    wait until its ``/healthz`` says 200; returns the process and the intake's base URL."""
+    wait until its ``/healthz`` says 200; returns the process and the intake's base URL.
+    ``extra`` config sections are merged in (a ``roster`` replaces the default one)."""
     port = free_port()
-    proc = runner.start(**intake_config(port, report_url, token, **dict(intake or {})), **extra)
+    proc = runner.start(**{**intake_config(port, report_url, token, **dict(intake or {})), **extra})
     base = f"http://{LOOPBACK}:{port}"
     n = len(runner.procs) - 1
 

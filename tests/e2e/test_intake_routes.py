@@ -139,6 +139,15 @@ def test_a_generic_resolve_during_the_gap_stops_the_page_before_its_next_call(in
     assert dials(s.emu) == [LI]
 
 
+def test_rounds_repeat_the_roster_for_alerts_without_phones_only(intake) -> None:
+    s = intake({}, roster={**roster(), "rounds": 2})  # everyone is busy
+    assert s.post("/alerts", {"id": "roster-twice", "text": "磁盘满"})[0] == 202
+    assert s.report("roster-twice")["status"] == "unanswered"
+    assert s.post("/alerts", {"id": "own-phones", "phones": [A]})[0] == 202
+    assert s.report("own-phones")["status"] == "unanswered"
+    assert dials(s.emu) == [LI, ZHANG, WANG, LI, ZHANG, WANG, A]  # a page's own phones: once
+
+
 @pytest.mark.parametrize(("intake_section", "with_roster", "key"), [
     ({"listen": "192.0.2.1:9466"}, True, "intake.token"),  # not loopback: a token is required
     ({"listen": "127.0.0.1:9466"}, False, "roster"),  # webhook alerts without phones ring the roster
