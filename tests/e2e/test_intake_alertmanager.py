@@ -140,6 +140,24 @@ def test_an_alertmanager_alert_rings_the_on_call_person(intake) -> None:
     assert_no_crash(s.runner.daemon_log())
 
 
+def test_an_ha_pair_of_alertmanagers_rings_once(intake, tmp_path, binary) -> None:
+    s = intake({LI: Callee.answers(after=0.2), SENTINEL: Callee.busy(after=0.2)})
+    with WebhookRecorder(forward=s.base) as relay2, \
+            Alertmanager(tmp_path / "am2", relay2.url("/alertmanager"), token=TOKEN, binary=binary) as am2:
+        s.am.fire(HOST_DOWN, summary="db1 不可达")
+        s.emu.wait_for("ATD" + LI, timeout=15)
+        # The peer (its own process, the same alert) delivers later, as a clustered peer does
+        # after its peer_timeout: the page is ringing by then.
+        am2.fire(HOST_DOWN, summary="db1 不可达")
+        mine, peer = s.notifications(1), relay2.nth(1, what="notifications from the peer")
+        assert mine.answer == 202 and peer.answer == 202
+        assert peer.json()["groupKey"] == GROUP and fingerprints(peer) == fingerprints(mine)
+        s.page("sentinel", SENTINEL)
+        s.emu.wait_for("ATD" + SENTINEL, timeout=15)
+    assert dials(s.emu) == [LI, SENTINEL]
+    assert s.report(GROUP)["status"] == "answered"
+
+
 def test_a_repeat_notification_rings_nobody(intake) -> None:
     s = intake({LI: Callee.answers(after=0.2), SENTINEL: Callee.busy(after=0.2)})
     s.am.fire(HOST_DOWN, summary="db1 不可达")
