@@ -21,6 +21,7 @@ import phonenumbers
 import yaml
 
 from gsmcall.config_base import ConfigError, positive_int, reject_unknown, type_name
+from gsmcall.config_forwarding import cancel_string, set_string
 from gsmcall.modem.profiles import PROFILES
 from gsmcall.roster.config import parse_roster
 from gsmcall.settings import (
@@ -32,6 +33,7 @@ from gsmcall.settings import (
     StateSettings,
     LogSettings,
     MetricsSettings,
+    ForwardingSettings,
     Settings,
 )
 
@@ -222,6 +224,14 @@ SCHEMA: dict[str, tuple[type, dict[str, Check]]] = {
     "state": (StateSettings, {"dir": _directory}),
     "log": (LogSettings, {"level": _log_level, "show_numbers": _boolean}),
     "metrics": (MetricsSettings, {"listen": _listen}),
+    "forwarding": (ForwardingSettings, {
+        "enabled": _boolean,
+        "set": set_string,
+        "cancel": cancel_string,
+        "verify": _boolean,
+        "follow_roster": _boolean,
+        "notify": _boolean,
+    }),
 }
 
 
