@@ -24,7 +24,8 @@ from gsmcall.call.runner import place_call
 from gsmcall.call.session import CallTiming
 from gsmcall.events import EventQueue
 from gsmcall.exitcodes import EXIT_CONFIG, EXIT_FORWARDING, EXIT_INTERRUPTED, EXIT_OK
-from gsmcall.forwarding_record import LastChange, change_of, last_change, record
+from gsmcall.forwarding_record import LastChange, change_of, record
+from gsmcall.forwarding_report import current_status
 from gsmcall.modem.capabilities.forwarding import (
     CallEnd,
     Forwarding,
@@ -34,7 +35,6 @@ from gsmcall.modem.capabilities.forwarding import (
     State,
     Verified,
     describe,
-    verdict,
 )
 from gsmcall.modem.capabilities.probe import voice_of
 from gsmcall.modem.capabilities.voice import Voice
@@ -65,7 +65,7 @@ def run_forward(settings: Settings, action: str, number: str | None = None) -> i
             forwarding = Forwarding(modem.channel, info.profile.forwarding,
                                     _feature_call(voice, modem.events, settings.calls.ring_timeout))
             if action == "status":
-                return _status(forwarding.query(), last_change(settings.state.dir))
+                return _status(*current_status(modem.channel, info.profile.forwarding, settings.state.dir))
             how = config.set if action == "set" else config.cancel
             result = (forwarding.set(how, number, config.verify) if action == "set" and number is not None
                       else forwarding.cancel(how, config.verify))
@@ -120,18 +120,6 @@ def changed(result: ForwardingResult) -> str:
     return f"{asked} was asked, but the network reports {describe(result.reported)}: NOT done ({result.detail})"
 
 
-def _status(now: ForwardingResult, last: LastChange | None) -> int:
-    if now.verified is Verified.CANNOT:
-        print(f"network: unknown: {now.detail}")
-    else:
-        print(f"network: {describe(now.reported)}")
-    if last is None:
-        print("last change by gsmcall: none recorded")
-        return EXIT_OK
-    what = f"set to {last.target}" if last.action == "set" else "cancelled"
-    print(f"last change by gsmcall: {what} at {last.when} (verified: {last.verified})")
-    asked = ForwardingResult(State.SET if last.action == "set" else State.CANCELLED, last.target, Verified.UNCHECKED)
-    if now.verified is not Verified.CANNOT and not verdict(asked, now.reported):
-        print("network: its answer contradicts the last change gsmcall made")
-        return EXIT_FORWARDING
-    return EXIT_OK
+def _status(lines: list[str], contradicted: bool) -> int:
+    print("\n".join(lines))
+    return EXIT_FORWARDING if contradicted else EXIT_OK

@@ -97,9 +97,10 @@ class ForwardingRefused(Exception):
 
 class Forwarding:
     """The forwarding capability over one channel; ``place_call`` runs feature-code calls
-    through the daemon's own call code (so they are followed and hung up like any call)."""
+    through the daemon's own call code (so they are followed and hung up like any call).
+    Without one (a status query only) a feature code is refused with ValueError."""
 
-    def __init__(self, channel: AtChannel, spec: ForwardingSpec, place_call: PlaceCall) -> None:
+    def __init__(self, channel: AtChannel, spec: ForwardingSpec, place_call: PlaceCall | None = None) -> None:
         self.channel = channel
         self.spec = spec
         self.place_call = place_call
@@ -134,6 +135,8 @@ class Forwarding:
         dial = dial_string(how, target)
         if is_supplementary_service(dial):
             return self._command(self.spec.dial.format(dial=dial))
+        if self.place_call is None:
+            raise ValueError(f"{dial} is a call, and no calls are placed here")
         log.info("forwarding: dialling %s (the network answers a feature code with an announcement)", dial)
         end = self.place_call(dial, self.spec.announcement_limit)
         if not end.connected:
