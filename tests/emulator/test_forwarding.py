@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from gsmcall.emulator.cli import _overrides, build_parser
 from gsmcall.emulator.forwarding import (
     NETWORKS,
     ForwardingNetwork,
@@ -132,3 +133,9 @@ def test_feature_code_operations() -> None:
     assert feature_code_operation("*720").kind == "cancel"
     assert feature_code_operation(f"*72{N}").target == N
     assert feature_code_operation(f"*90{N}") is None and mmi_operation("*#06#") is None
+
+
+def test_the_emulator_command_line_picks_the_network() -> None:
+    args = build_parser().parse_args(["--network", "china-telecom"])
+    assert _overrides(args) == {"forwarding": NETWORKS["china-telecom"]}
+    assert _overrides(build_parser().parse_args([])) is None
