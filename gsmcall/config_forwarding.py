@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gsmcall.at.forwarding import NUMBER_FIELD, dial_string
 from gsmcall.config_base import ConfigError, type_name
+from gsmcall.dialstring import NUMBER_FIELD, from_template
 from gsmcall.modem.capabilities.forwarding import CCFC
 
 _SAMPLE = "13912345678"
@@ -25,7 +25,7 @@ def set_string(key: str, value: Any) -> str:
         raise ConfigError(key, f'must contain {NUMBER_FIELD} (e.g. "*72{{number}}", "**21*{{number}}#") or be ccfc, '
                                f"got {value!r}")
     try:
-        dial_string(value, _SAMPLE)
+        from_template(value, _SAMPLE)
     except ValueError:
         raise ConfigError(key, f"may hold only digits, * and # around {NUMBER_FIELD}, got {value!r}") from None
     return value
@@ -39,7 +39,7 @@ def cancel_string(key: str, value: Any) -> str:
     if NUMBER_FIELD in value:
         raise ConfigError(key, f"cancels every forwarding, so it takes no {NUMBER_FIELD}, got {value!r}")
     try:
-        dial_string(value)
+        from_template(value)
     except ValueError:
         raise ConfigError(key, f'must be ccfc or a dial string of digits, * and # (e.g. "*720", "##21#"), '
                                f"got {value!r}") from None

@@ -1,5 +1,5 @@
-"""Call forwarding on the wire, pure: ``+CCFC:`` query lines in, the voice target out; dial
-strings out of the configured templates.
+"""Call forwarding on the wire, pure: ``+CCFC:`` query lines in, the voice target out; which
+kind of dial string a forwarding code is.
 
 27.007 §7.11 answers ``AT+CCFC=<reason>,2`` with one line per class,
 ``+CCFC: <status>,<class>[,"<number>",<type>[,,,<time>]]``.  Only class 1 (voice) matters to
@@ -17,10 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from gsmcall.dialstring import check_diallable
-
 VOICE_CLASS = 1
-NUMBER_FIELD = "{number}"
 TYPE_INTERNATIONAL = 145  # 24.008 type of address with a leading "+"
 TYPE_NATIONAL = 129
 
@@ -80,21 +77,6 @@ def is_supplementary_service(dial: str) -> bool:
     """True for a 22.030 string (``**21*<n>#``, ``##21#``) the modem answers itself; False
     for a feature code (``*72<n>``, ``*720``) that goes out as a call."""
     return _SUPPLEMENTARY.fullmatch(dial) is not None
-
-
-def dial_string(template: str, number: str | None = None) -> str:
-    """``template`` with ``{number}`` replaced; raises ValueError unless both are something
-    ``ATD`` may carry (digits, ``*``, ``#``; the number may start with ``+``, which then sits
-    inside the string, as in ``**21*+8613912345678#``).
-
-    Plain replacement, not ``str.format``: a template is the operator's text, and braces
-    other than ``{number}`` must be refused, not interpreted."""
-    if NUMBER_FIELD in template and number is None:
-        raise ValueError(f"{template!r} needs a number")
-    check_diallable(template.replace(NUMBER_FIELD, "0"))
-    if number is not None and NUMBER_FIELD in template:
-        check_diallable(number)
-    return template.replace(NUMBER_FIELD, number or "")
 
 
 def number_type(number: str) -> int:

@@ -7,12 +7,12 @@ import pytest
 from gsmcall.at.forwarding import (
     CcfcLine,
     VoiceForwarding,
-    dial_string,
     is_supplementary_service,
     number_type,
     parse_ccfc,
     voice_forwarding,
 )
+from gsmcall.dialstring import from_template
 
 
 @pytest.mark.parametrize(("line", "expected"), [
@@ -64,10 +64,10 @@ def test_supplementary_service_strings_end_in_hash(dial: str, expected: bool) ->
     assert is_supplementary_service(dial) is expected
 
 
-def test_dial_string_fills_the_number() -> None:
-    assert dial_string("*72{number}", "13912345678") == "*7213912345678"
-    assert dial_string("**21*{number}#", "+8613912345678") == "**21*+8613912345678#"
-    assert dial_string("*720") == "*720"
+def test_from_template_fills_the_number() -> None:
+    assert from_template("*72{number}", "13912345678") == "*7213912345678"
+    assert from_template("**21*{number}#", "+8613912345678") == "**21*+8613912345678#"
+    assert from_template("*720") == "*720"
 
 
 @pytest.mark.parametrize(("template", "number"), [
@@ -75,9 +75,9 @@ def test_dial_string_fills_the_number() -> None:
     ("*72{number}", "139;ATH"),  # smuggling a command after ATD
     ("*72{other}", "13912345678"),  # a brace that is not {number}
 ])
-def test_dial_string_refuses_what_atd_must_not_carry(template: str, number: str | None) -> None:
+def test_from_template_refuses_what_atd_must_not_carry(template: str, number: str | None) -> None:
     with pytest.raises(ValueError):
-        dial_string(template, number)
+        from_template(template, number)
 
 
 def test_number_type_follows_the_plus() -> None:

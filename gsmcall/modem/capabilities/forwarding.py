@@ -23,12 +23,11 @@ from dataclasses import dataclass
 
 from gsmcall.at.forwarding import (
     VoiceForwarding,
-    dial_string,
     is_supplementary_service,
     number_type,
     voice_forwarding,
 )
-from gsmcall.dialstring import same_number
+from gsmcall.dialstring import from_template, same_number
 from gsmcall.modem.channel import AtChannel
 
 log = logging.getLogger(__name__)
@@ -132,7 +131,7 @@ class Forwarding:
             command = (self.spec.register.format(number=target, type=number_type(target)) if target is not None
                        else self.spec.erase)
             return self._command(command)
-        dial = dial_string(how, target)
+        dial = from_template(how, target)
         if is_supplementary_service(dial):
             return self._command(self.spec.dial.format(dial=dial))
         if self.place_call is None:
