@@ -44,7 +44,6 @@ from gsmcall.settings import Settings
 
 log = logging.getLogger(__name__)
 
-ACTIONS = ("status", "set", "cancel")
 _TARGET = re.compile(r"\+?\d{3,20}")
 
 
@@ -61,11 +60,11 @@ def run_forward(settings: Settings, action: str, number: str | None = None) -> i
     modem.stop_on_signals()
     try:
         with modem.opened() as info:
+            if action == "status":
+                return _status(*current_status(modem.channel, info.profile.forwarding, settings.state.dir))
             voice = voice_of(modem.channel, info.profile, info.capabilities)
             forwarding = Forwarding(modem.channel, info.profile.forwarding,
                                     _feature_call(voice, modem.events, settings.calls.ring_timeout))
-            if action == "status":
-                return _status(*current_status(modem.channel, info.profile.forwarding, settings.state.dir))
             how = config.set if action == "set" else config.cancel
             result = (forwarding.set(how, number, config.verify) if action == "set" and number is not None
                       else forwarding.cancel(how, config.verify))

@@ -5,12 +5,19 @@ refusals, and a missing modem; with the exit codes of DESIGN.md section 1."""
 from __future__ import annotations
 
 import json
+import signal
 import stat
 import subprocess
 from pathlib import Path
 
 from gsmcall.emulator.forwarding import NETWORKS, ForwardingNetwork
-from gsmcall.exitcodes import EXIT_CONFIG, EXIT_FORWARDING, EXIT_MODEM, EXIT_OK
+from gsmcall.exitcodes import (
+    EXIT_CONFIG,
+    EXIT_FORWARDING,
+    EXIT_INTERRUPTED,
+    EXIT_MODEM,
+    EXIT_OK,
+)
 from tests.support.command import gsmcall_command
 from tests.support.daemon import Gsmcall, dials, explain
 from tests.support.wire import event
@@ -149,3 +156,25 @@ def test_numbers_are_masked_in_the_log(make_emulator, gsmcall_factory) -> None:
     assert result.returncode == EXIT_OK, explain(result)
     assert "AT> ATD**21*139****5678#;" in result.stderr
     assert N not in result.stderr
+
+
+def test_sigterm_during_the_code_call_hangs_up_and_says_the_state_is_unknown(make_emulator, gsmcall_factory) -> None:
+    long_announcement = ForwardingNetwork(feature_codes=True, mmi=False, ccfc_error=100, query_error=100,
+                                          announcement=30.0)
+    emu = make_emulator("sim7600", **network(long_announcement))
+    runner = gsmcall_factory(emu)
+    path = runner.config(forwarding=CT)
+    proc = subprocess.Popen([*gsmcall_command(), "-c", str(path), "forward", "set", N],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        emu.wait_for(lambda e: e.kind == "tx" and e.text == "VOICE CALL: BEGIN", timeout=20)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == EXIT_INTERRUPTED, err[-3000:]
+    assert "forwarding: interrupted; what the network holds now is unknown" in out
+    (call,) = emu.calls
+    assert call.ended_by == "host" and emu.active_calls() == []
+    assert not (Path(runner.state_dir) / "forwarding.json").exists()
