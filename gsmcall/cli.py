@@ -64,6 +64,11 @@ def _parser() -> argparse.ArgumentParser:
     dial.add_argument("number")
     dial.add_argument("--say", metavar="TEXT", default=None,
                       help="with calls.ack: key, speak TEXT after the answer and wait for the ack key")
+    forward = sub.add_parser("forward", parents=[options], help="read or change the SIM's call forwarding")
+    what = forward.add_subparsers(dest="forward_action", required=True, metavar="status|set NUMBER|cancel")
+    what.add_parser("status", parents=[options], help="what the network says, and the last change gsmcall made")
+    what.add_parser("set", parents=[options], help="forward every call to NUMBER (forwarding.set)").add_argument("number")
+    what.add_parser("cancel", parents=[options], help="cancel the forwarding (forwarding.cancel)")
     roster = sub.add_parser("roster", parents=[options], help="who is on call now and the next handoffs, in local time")
     roster.add_argument("--days", type=int, default=14, help="how many days of handoffs to list (default 14)")
     demo = sub.add_parser("demo", help="emulator + local endpoint + one full cycle, no hardware needed")
@@ -105,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         return _roster(settings, args.days)
     if args.command == "dial":
         return _dial(settings, args.number, args.say)
+    if args.command == "forward":
+        return _forward(settings, args.forward_action, getattr(args, "number", None))
     return _run_daemon(settings, args.once)
 
 
@@ -163,6 +170,12 @@ def _dial(settings: Settings, number: str, say: str | None) -> int:
         print(f"gsmcall: {number!r} is not a number to dial (digits, *, # and a leading +)", file=sys.stderr)
         return EXIT_CONFIG
     return run_dial(settings, number, say)
+
+
+def _forward(settings: Settings, action: str, number: str | None) -> int:
+    from gsmcall.forward import run_forward
+
+    return run_forward(settings, action, number)
 
 
 def _demo(profile: str) -> int:

@@ -28,6 +28,7 @@ from gsmcall.config_base import (
     reject_unknown,
     type_name,
 )
+from gsmcall.config_forwarding import cancel_string, set_string
 from gsmcall.modem.profiles import PROFILES
 from gsmcall.roster.config import parse_roster
 from gsmcall.settings import (
@@ -36,6 +37,7 @@ from gsmcall.settings import (
     IntakeSettings,
     LogSettings,
     MetricsSettings,
+    ForwardingSettings,
     ModemSettings,
     Settings,
     SmsSettings,
@@ -249,6 +251,14 @@ SCHEMA: dict[str, tuple[type, dict[str, Check]]] = {
         "endpoint_down_after": _number(0, inclusive=False),
         "ping_url": _optional(_url),
         "keepalive": _optional(lambda key, value: duration(key, value).total_seconds()),
+    }),
+    "forwarding": (ForwardingSettings, {
+        "enabled": _boolean,
+        "set": set_string,
+        "cancel": cancel_string,
+        "verify": _boolean,
+        "follow_roster": _boolean,
+        "notify": _boolean,
     }),
 }
 

@@ -9,55 +9,37 @@ was not (busy, no answer, rejected, unreachable), so a script can test a number 
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
 
 from gsmcall.call.outcome import Attempt, CallResult, FaultAfterCall
 from gsmcall.call.plan import plan_for_dial
 from gsmcall.call.runner import hang_up_all, place_call
 from gsmcall.call.session import CallTiming
 from gsmcall.config import Settings
-from gsmcall.events import EventQueue
 from gsmcall.exitcodes import (
     EXIT_INTERRUPTED,
     EXIT_MODEM,
     EXIT_NOT_ANSWERED,
     EXIT_OK,
-    EXIT_SIM,
 )
 from gsmcall.modem.capabilities.probe import voice_of
 from gsmcall.modem.capabilities.voice import Voice
-from gsmcall.modem.channel import AtChannel
-from gsmcall.modem.errors import FatalModemError, ModemError, SimLocked, Stopped
-from gsmcall.modem.setup import initialise
+from gsmcall.modem.errors import ModemError, Stopped
+from gsmcall.one_shot import MODEM_FAILURES, OneShotModem, failure_code
 
 REACHED = (CallResult.ANSWERED, CallResult.ACKNOWLEDGED)
 
 
 def run_dial(settings: Settings, number: str, say: str | None = None) -> int:
-    events = EventQueue()
-    channel = AtChannel(settings.modem.port, settings.modem.baudrate, settings.modem.command_timeout)
-
-    def stop() -> None:
-        events.request_stop()
-        channel.wake()  # a dial that blocks until answered is aborted at once
-
-    def on_signal(*_: object) -> None:
-        # The handler may have interrupted a lock holder, so a thread does the work.
-        threading.Thread(target=stop, daemon=True).start()
-
-    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(signum, on_signal)
+    modem = OneShotModem(settings)
+    modem.stop_on_signals()
+    events, channel = modem.events, modem.channel
     voice: Voice | None = None
     plan = None
     attempt: Attempt | None = None
     code = EXIT_OK
     try:
-        with channel.attach(events):
-            channel.open()
-            info = initialise(channel, events, settings.modem.profile, settings.modem.pin, sms_enabled=False,
-                              state_dir=settings.state.dir)
+        with modem.opened() as info:
             voice = voice_of(channel, info.profile, info.capabilities)
             plan = plan_for_dial(settings.calls, voice, say)
             attempt = place_call(voice, events, number, CallTiming(settings.calls.ring_timeout, settings.calls.hold), plan)
@@ -66,12 +48,8 @@ def run_dial(settings: Settings, number: str, say: str | None = None) -> int:
         print(f"gsmcall: modem: {fault}", file=sys.stderr)
     except Stopped:
         code = EXIT_INTERRUPTED
-    except SimLocked as exc:
-        print(f"gsmcall: SIM: {exc}", file=sys.stderr)
-        code = EXIT_SIM
-    except (ModemError, FatalModemError) as exc:
-        print(f"gsmcall: modem: {exc}", file=sys.stderr)
-        code = EXIT_MODEM
+    except MODEM_FAILURES as exc:
+        code = failure_code(exc)
     if events.stopping and (attempt is None or attempt.result not in REACHED):
         code = EXIT_INTERRUPTED
     elif code == EXIT_OK and attempt is not None and attempt.result not in REACHED:
@@ -82,7 +60,7 @@ def run_dial(settings: Settings, number: str, say: str | None = None) -> int:
     except ModemError as exc:
         print(f"gsmcall: a call may still be up: {exc}", file=sys.stderr)
     finally:
-        channel.close()
+        modem.close()
     if code == EXIT_INTERRUPTED:
         print(f"{number}: interrupted")
     elif attempt is not None:

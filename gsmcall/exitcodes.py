@@ -17,4 +17,4 @@ EXIT_FORWARDING = 5  # gsmcall forward: the network refused the change or its qu
 # the PIN in the config changes), asks for a PIN none is configured, or wants its PUK.
 # systemd's RestartPreventExitStatus=6 keeps restarts from spending the SIM's attempts.
 EXIT_SIM = 6
-EXIT_INTERRUPTED = 130  # gsmcall dial stopped by a signal (128 + SIGINT, as shells report it)
+EXIT_INTERRUPTED = 130  # gsmcall dial/forward stopped by a signal (128 + SIGINT, as shells report it)

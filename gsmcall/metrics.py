@@ -20,7 +20,7 @@ from gsmcall.call.outcome import CallResult
 
 log = logging.getLogger(__name__)
 
-SMS_OUTCOMES = ("dialled", "refused", "not_command", "undecodable", "failed")
+SMS_OUTCOMES = ("dialled", "refused", "not_command", "undecodable", "failed", "status")
 
 
 class _MetricsServer(socketserver.ThreadingTCPServer):

@@ -99,6 +99,18 @@ class WatchdogSettings:
 
 
 @dataclass(frozen=True)
+class ForwardingSettings:
+    """DESIGN.md section 8: how this SIM's call forwarding is changed ("ccfc": AT+CCFC)."""
+
+    enabled: bool = False
+    set: str = "*72{number}"
+    cancel: str = "*720"
+    verify: bool = True  # read AT+CCFC=0,2 after a change where the network answers it
+    follow_roster: bool = False  # parsed; following the roster's handoffs is not built yet
+    notify: bool = False
+
+
+@dataclass(frozen=True)
 class Settings:
     modem: ModemSettings
     alerts: AlertSettings
@@ -109,6 +121,7 @@ class Settings:
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
     intake: IntakeSettings = field(default_factory=IntakeSettings)
     watchdog: WatchdogSettings = field(default_factory=WatchdogSettings)
+    forwarding: ForwardingSettings = field(default_factory=ForwardingSettings)
     roster: RosterSettings | None = None  # DESIGN.md section 7; None: no roster configured
 
 

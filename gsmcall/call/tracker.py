@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from gsmcall.at.callstate import CallEvent, EndCause, Phase
 from gsmcall.at.results import FinalResult, ResultKind
 from gsmcall.call.outcome import Attempt, CallResult
+from gsmcall.dialstring import same_number
 
 # How long to wait after an end without a reason for one with a reason.
 SETTLE_WINDOW = 0.4
@@ -210,18 +211,6 @@ class CallTracker:
         else:
             self.result = CallResult.REJECTED
             self.detail = "ended while ringing"
-
-
-def same_number(reported: str | None, dialled: str) -> bool:
-    """Whether a number a modem reports for a call can be the one we dialled.  Modems add or
-    drop the country code or trunk prefix, so the shorter of the two must end the longer; a
-    missing or short number (a code, an empty field) says nothing against it."""
-    digits = "".join(ch for ch in reported or "" if ch.isdigit())
-    ours = "".join(ch for ch in dialled if ch.isdigit())
-    if len(digits) < 7 or len(ours) < 7:
-        return True
-    shorter = min(len(digits), len(ours))
-    return digits[-shorter:] == ours[-shorter:]
 
 
 def _since(start: float | None, end: float | None) -> float | None:

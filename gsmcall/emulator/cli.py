@@ -19,6 +19,7 @@ from .calls import Callee
 from .context import DEFAULT_ICCID
 from .core import Emulator
 from .eventlog import LogEntry
+from .forwarding import NETWORKS
 from .profiles import PROFILES
 
 log = logging.getLogger(__name__)
@@ -50,14 +51,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help="message stored on the modem at start (repeatable)")
     p.add_argument("--tts-char-seconds", type=float, default=None, metavar="S",
                    help="seconds of speech per character of TTS text (a real module: about 0.1)")
+    p.add_argument("--network", default=None, choices=sorted(NETWORKS),
+                   help="how the network treats call forwarding (default: the profile's, gsm)")
     p.add_argument("--log", default=None, metavar="FILE", help="write the emulator log as JSON lines")
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
     return p
 
 
-def _overrides(args: argparse.Namespace) -> dict[str, float] | None:
-    """Profile fields the command line changes (only the TTS pace so far)."""
-    return None if args.tts_char_seconds is None else {"tts_char_seconds": args.tts_char_seconds}
+def _overrides(args: argparse.Namespace) -> dict[str, object] | None:
+    """Profile fields the command line changes: the TTS pace and the forwarding network."""
+    overrides: dict[str, object] = {}
+    if args.tts_char_seconds is not None:
+        overrides["tts_char_seconds"] = args.tts_char_seconds
+    if args.network is not None:
+        overrides["forwarding"] = NETWORKS[args.network]
+    return overrides or None
 
 
 def main(argv: list[str] | None = None) -> int:

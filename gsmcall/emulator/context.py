@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .calls import Call, CallHost, Callee, CallRecord
+from .calls import Call, Callee, CallHost, CallRecord
+from .forwarding import ForwardingState
 from .profiles import Profile
 from .sms_store import SmsStore
 from .speech import TtsEngine
@@ -97,6 +98,7 @@ class ModemContext(CallHost, Protocol):
     last_cause: int | None
     busy_replies: int  # commands still to be answered +CME ERROR: 515 (Wavecom after AT+CFUN=1)
     end_report_delay: float  # s between a host hang-up and the call's end URCs
+    forwarding: ForwardingState  # the SIM's call forwarding, as the network holds it
 
     @property
     def sim_ready(self) -> bool: ...

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Callable, Protocol
 
-from .hostility import FailRules, LateReports
-from .calls import abort_blocking_dial, Call, Callee, CallRecord
-from .context import DEFAULT_ICCID, PIN_TRIES, Settings
+from .calls import Call, Callee, CallRecord, abort_blocking_dial
+from .context import DEFAULT_ICCID, PIN_TRIES, ForwardingState, Settings
 from .handlers import dispatch
 from .handlers.sms import finish_input
+from .hostility import FailRules, LateReports
 from .pdu_encode import encode_deliver, tpdu_length
 from .profiles import Profile
 from .scheduler import Timer
@@ -80,6 +80,7 @@ class Modem:
         self.end_report_delay = end_report_delay  # s between a host hang-up and its end URCs
         self.late_reports = LateReports()  # ended calls whose end report is still to come
         self.fail_rules = FailRules()
+        self.forwarding = ForwardingState()  # the network's: kept across resets
         self.store = SmsStore(profile.sms_index_base, sms_capacity or profile.sms_capacity)
         self.settings = Settings.defaults(profile, pin is not None)
         self.responsive = True

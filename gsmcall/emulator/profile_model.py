@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from .forwarding import ForwardingNetwork
+
 
 @dataclass(frozen=True)
 class UrcRule:
@@ -124,6 +126,8 @@ class Profile:
     # commands
     extra_commands: frozenset[str] = frozenset()
     usb: bool = True
+    # what the network does with forwarding changes and queries (forwarding.py)
+    forwarding: ForwardingNetwork = field(default_factory=ForwardingNetwork)
     # --- quirks of the older families (wavecom, zte, qualcomm); defaults keep the others as they were
     # ATD<n>; sends no result until the call is answered (``answer_final``) or ends (``end_finals``);
     # any character the host sends meanwhile aborts the dial (V.250), answered by ``abort_final``,

@@ -16,7 +16,17 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from .profile_model import END_REASONS, HangupRule, Profile, TtsDialect, UrcRule, STD_FINALS, clcc_rule, frozen_map
+from .forwarding import ForwardingNetwork
+from .profile_model import (
+    END_REASONS,
+    STD_FINALS,
+    HangupRule,
+    Profile,
+    TtsDialect,
+    UrcRule,
+    clcc_rule,
+    frozen_map,
+)
 from .profiles_blocking import QUALCOMM, WAVECOM, ZTE
 
 GENERIC = Profile(
@@ -206,6 +216,7 @@ SIM7600 = Profile(
     boot_post=("SMS DONE", "PB DONE"),
     extra_commands=frozenset({"+DDET", "+MORING", "+CDTAM", "+CRESET", "+AUTOCSQ", "+CNSMOD"}),
     usb=True,
+    forwarding=ForwardingNetwork(none_class=255),  # the SIM7600 manual's "+CCFC: 0,255"
 )
 # The SIM800L's firmware has no TTS [M atcommands §6.2]: AT+CTTS is an unknown command there.
 SIM800L = SIM800.with_overrides(name="sim800l", tts=None)

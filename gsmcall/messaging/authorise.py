@@ -57,6 +57,19 @@ class Authoriser:
         refused if that is not numeric whatever ``sender_ton`` says, so a caller that forgets
         to pass the type cannot let an alphanumeric ID through.
         """
+        sender_decision = self.check_sender(sender, sender_ton)
+        if not sender_decision.allowed:
+            return sender_decision
+        if not is_diallable(number):
+            return Decision(False, f"number {number!r} has characters other than digits, * and # (and a leading +)")
+        for target in self._targets:
+            if target.fullmatch(number):
+                return Decision(True, f"sender {sender!r} may dial {number!r} (matches {target.pattern!r})")
+        return Decision(False, f"number {number!r} matches no allowed_targets pattern")
+
+    def check_sender(self, sender: str, sender_ton: int | None = TON_UNKNOWN) -> Decision:
+        """The sender half of ``check``, alone: for a command that dials nothing (``|status|``),
+        where ``allowed_targets`` has nothing to say."""
         if not self._senders:
             return Decision(False, "no allowed_senders configured")
         refusal = _type_refusal(sender, sender_ton)
@@ -64,12 +77,7 @@ class Authoriser:
             return Decision(False, refusal)
         if self._canonical(sender) not in self._senders:
             return Decision(False, f"sender {sender!r} is not in allowed_senders")
-        if not is_diallable(number):
-            return Decision(False, f"number {number!r} has characters other than digits, * and # (and a leading +)")
-        for target in self._targets:
-            if target.fullmatch(number):
-                return Decision(True, f"sender {sender!r} may dial {number!r} (matches {target.pattern!r})")
-        return Decision(False, f"number {number!r} matches no allowed_targets pattern")
+        return Decision(True, f"sender {sender!r} is allowed")
 
     def _canonical(self, sender: str) -> str | None:
         """E.164 form of a numeric sender; None for alphanumeric or unparsable ones."""

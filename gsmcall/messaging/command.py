@@ -5,6 +5,8 @@ space (including the ideographic space U+3000) around fields, full-width bars
 ``｜`` (U+FF5C) and any keyword case are tolerated. Only the first three bars
 are separators: the free text may contain more. The number is returned as
 typed (stripped); deciding whether it may be dialled is ``authorise``'s job.
+One word takes the number's place: ``|status|<keyword>|`` asks for the call
+forwarding's state (DESIGN.md section 8) and dials nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 
 _BAR = "[|\uff5c]"
 _FIELD = r"[^|\uff5c]*?"
+STATUS = "status"
 _COMMAND = re.compile(rf"\s*{_BAR}\s*({_FIELD})\s*{_BAR}\s*({_FIELD})\s*{_BAR}(.*)", re.DOTALL)
 
 
@@ -23,6 +26,11 @@ class SmsCommand:
 
     number: str
     text: str
+
+    @property
+    def is_status(self) -> bool:
+        """``|status|<keyword>|``: a query, answered by SMS; not a number to dial."""
+        return self.number.casefold() == STATUS
 
 
 def parse_command(text: str, keyword: str) -> SmsCommand | None:

@@ -53,7 +53,10 @@ class SmsInbox:
     def __init__(
         self, channel: AtChannel, settings: SmsSettings, journal: Journal, dial: PlainDial,
         count: Callable[[str], None], outbox: Outbox, stopping: Callable[[], bool] = lambda: False,
+        forwarding_status: Callable[[], str] | None = None,
     ) -> None:
+        """``forwarding_status`` gives the text that answers ``|status|`` (None: it is
+        answered that the state is not known here)."""
         self._channel = channel
         self._stopping = stopping
         self._outbox = outbox
@@ -61,6 +64,7 @@ class SmsInbox:
         self._settings = settings
         self._journal = journal
         self._dial = dial
+        self._forwarding_status = forwarding_status
         self._authoriser = Authoriser(list(settings.allowed_senders), list(settings.allowed_targets),
                                       settings.default_region)
         self._reassembler = Reassembler(REASSEMBLY_TIMEOUT)
@@ -176,6 +180,8 @@ class SmsInbox:
         if command is None:
             log.info("SMS from %s is not a command: %r", sender, message.text[:60])
             return "not_command", "not a command"
+        if command.is_status:
+            return self._answer_status(message, stored)
         decision = self._authoriser.check(sender, command.number, sender_ton=message.sender_ton)
         if not decision.allowed:
             log.warning("SMS command from %s to dial %r refused: %s", sender, command.number, decision.reason)
@@ -207,6 +213,20 @@ class SmsInbox:
         if self._settings.reply:
             self._outbox.enqueue(sender, f"gsmcall: {outcome}", key=f"reply:{stored[0].key}")
         return "dialled", outcome
+
+    def _answer_status(self, message: Message, stored: list[_Stored]) -> tuple[str, str]:
+        """``|status|``: the forwarding's state by SMS to an allowed sender, whatever
+        ``sms.reply`` says (the reply is the point).  A modem fault during the query
+        propagates: the message stays on the modem and is answered after the recovery."""
+        decision = self._authoriser.check_sender(message.sender, sender_ton=message.sender_ton)
+        if not decision.allowed:
+            log.warning("SMS status query from %s refused: %s", message.sender, decision.reason)
+            return "refused", f"refused: {decision.reason}"
+        text = (self._forwarding_status() if self._forwarding_status is not None
+                else "gsmcall forwarding: not known here")
+        self._outbox.enqueue(message.sender, text, key=f"status:{stored[0].key}")
+        log.info("SMS status query from %s answered: %s", message.sender, text)
+        return "status", "answered with the forwarding state"
 
     def _keep_for_retry(self, sender: str, stored: list[_Stored], cause: str) -> str | None:
         """Keep the message for another try, at most MAX_TRIES in all, so a recurring fault

@@ -18,11 +18,10 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from gsmcall.durable_file import lasting, write_private
 
 log = logging.getLogger(__name__)
 
@@ -68,39 +67,10 @@ class PinMemory:
         """Record an attempt now; raises OSError when it cannot be recorded (then the PIN must
         not be sent)."""
         sent_at = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-        _write_private(self.path, json.dumps({"digest": digest, "sent_at": sent_at, "answer": answer}))
+        write_private(self.path, json.dumps({"digest": digest, "sent_at": sent_at, "answer": answer}))
 
     def forget(self) -> None:
         """Raises OSError when the record stays (it then keeps blocking its PIN)."""
         if self.path.exists():
-            with _lasting(self.path.parent):
+            with lasting(self.path.parent):
                 self.path.unlink(missing_ok=True)
-
-
-def _write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically and durably, readable by its owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.unlink(missing_ok=True)  # a leftover from a crash may have other permissions
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        with _lasting(path.parent):
-            os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-@contextmanager
-def _lasting(directory: Path) -> Iterator[None]:
-    """What the block renames or unlinks in ``directory`` survives a power cut once it ends."""
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        yield
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -18,6 +18,7 @@ from gsmcall.call.runner import place_call
 from gsmcall.call.session import CallTiming
 from gsmcall.config import AlertSettings, CallSettings, Settings
 from gsmcall.events import EventQueue
+from gsmcall.forwarding_report import status_sms
 from gsmcall.intake.alert import ENDPOINT
 from gsmcall.intake.endpoint import AlertClient
 from gsmcall.intake.payloads import INTAKE_SOURCES
@@ -154,7 +155,9 @@ def build(settings: Settings, once: bool) -> Parts:
 
     caller = Caller(supervisor, events, settings.calls, attempted)
     inbox = SmsInbox(channel, settings.sms, journal, caller.plain, metrics.sms_processed, outbox,
-                     stopping=lambda: events.stopping)
+                     stopping=lambda: events.stopping,
+                     forwarding_status=lambda: status_sms(channel, supervisor.info and supervisor.info.profile.forwarding,
+                                                          settings.state.dir))
     return Parts(
         settings=settings, events=events, channel=channel, journal=journal, client=client, metrics=metrics,
         supervisor=supervisor,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..context import ModemContext
-from . import calls, network, sms, speech, vendor  # noqa: F401  (imported to register their handlers)
+from . import calls, forwarding, network, sms, speech, vendor  # noqa: F401  (imported to register their handlers)
 from .basic import basic_line
 from .registry import HANDLERS, Reply, Request, split_args
 from .simple import SIMPLE, simple

@@ -1,8 +1,8 @@
 """Voice calls from the host's side: ATD, the hang-up commands, call listing and causes.
 
 The call itself (alerting, answer, end URCs) is ``emulator.calls.Call``; these handlers only
-start it, end it, or report on it.  The emulator has no call forwarding: AT+CCFC is only
-SIM-gated in the dispatcher and then answered with the profile's error.
+start it, end it, or report on it.  Dial strings that touch call forwarding (22.030 strings
+ending in ``#``, China Telecom's ``*72`` codes) are handed to ``handlers.forwarding``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import time
 
 from ..calls import Call, CallRecord
 from ..context import ModemContext
+from .forwarding import feature_code, supplementary_service
 from .registry import Reply, Request, handles, query, to_int
 
 CEER_TEXT = {
@@ -35,12 +36,11 @@ def dial(ctx: ModemContext, rest: str) -> Reply:
     if not ctx.sim_ready:
         return [], ctx.cme(11 if ctx.sim_inserted else 10)
     if number.endswith("#"):  # 22.030 supplementary-service string, not a call [I]
-        ctx.event(f"supplementary service string {number} accepted")
-        return [], "OK"
+        return supplementary_service(ctx, number)
     if ctx.active_calls:
         ctx.event(f"ATD{number}; refused: a call is already up")
         return [], ctx.cme(3)  # [I]
-    callee = ctx.callees.get(number, ctx.default_callee)
+    callee = ctx.callees.get(number) or feature_code(ctx, number) or ctx.default_callee
     if callee.kind == "fails" or ctx.effective_reg() not in (1, 5):
         rec = CallRecord(number=number, outcome="failed", script=callee.kind)
         rec.dialed_at = rec.ended_at = time.monotonic()
