@@ -31,6 +31,7 @@ from gsmcall.config_base import (
 from gsmcall.config_forwarding import cancel_string, set_string
 from gsmcall.modem.profiles import PROFILES
 from gsmcall.roster.config import parse_roster
+from gsmcall.store.base import DAY, KEEP_DAYS
 from gsmcall.settings import (
     AlertSettings,
     CallSettings,
@@ -47,6 +48,7 @@ from gsmcall.settings import (
 )
 
 PROFILE_CHOICES = ("auto", *PROFILES)
+KEEP_SECONDS = KEEP_DAYS * DAY
 _TOKEN = re.compile(r"[\x21-\x7e]+")  # what an HTTP header carries as a bearer token
 
 
@@ -145,7 +147,7 @@ def _string_list(key: str, value: Any, what: str) -> tuple[str, ...]:
 
 
 def _senders(key: str, value: Any) -> tuple[str, ...]:
-    # Parsed properly later, against sms.default_region, in _check_sms.
+    # Parsed properly later, against sms.default_region, in _check_numbers.
     return _string_list(key, value, "phone numbers")
 
 
@@ -280,12 +282,17 @@ def _section(name: str, raw: Any) -> Any:
     return cls(**values)
 
 
-def _check_numbers(key: str, numbers: tuple[str, ...], region: str) -> None:
+def _check_numbers(key: str, numbers: tuple[str, ...], region: str) -> tuple[str, ...]:
+    """The numbers in E.164 (``+8618712345678``): what an SMS can be addressed to, whatever
+    spaces or dashes the config wrote (``"187 1234 5678"`` would be refused when sent)."""
+    normal = []
     for index, number in enumerate(numbers):
         try:
-            phonenumbers.parse(number, region)
+            parsed = phonenumbers.parse(number, region)
         except phonenumbers.NumberParseException as exc:
             raise ConfigError(f"{key}[{index}]", f"is not a phone number ({exc}): {number!r}") from None
+        normal.append(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
+    return tuple(normal)
 
 
 def _check_watchdog(watchdog: WatchdogSettings) -> None:
@@ -325,6 +332,9 @@ def _is_loopback(host: str) -> bool:
 
 def _check_intake(intake: IntakeSettings, roster: Any) -> None:
     check_intake_settings(intake.listen, intake.token)
+    if intake.repeat_after > KEEP_SECONDS:
+        raise ConfigError("intake.repeat_after", f"must be at most {KEEP_SECONDS:g} (the journal keeps {KEEP_DAYS} days "
+                          f"of pages to deduplicate against), got {intake.repeat_after:g}")
     if intake.listen is not None and roster is None:
         raise ConfigError("roster", "is required when intake.listen is set: it says whom a webhook alert rings")
 
@@ -344,7 +354,8 @@ def parse_config(raw: Any, base_dir: Path | None = None) -> Settings:
     sections["roster"] = parse_roster(raw.get("roster"))
     region = sections["sms"].default_region
     _check_numbers("sms.allowed_senders", sections["sms"].allowed_senders, region)
-    _check_numbers("watchdog.admins", sections["watchdog"].admins, region)
+    watchdog = sections["watchdog"]
+    sections["watchdog"] = dataclasses.replace(watchdog, admins=_check_numbers("watchdog.admins", watchdog.admins, region))
     _check_watchdog(sections["watchdog"])
     _check_intake(sections["intake"], sections["roster"])
     state = sections["state"]

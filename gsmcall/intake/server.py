@@ -114,6 +114,8 @@ class _Handler(BaseHTTPRequestHandler):
             alerts = PARSERS[path](json.loads(body))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             return self._answer(HTTPStatus.BAD_REQUEST, f"the body is not JSON: {exc}")
+        except RecursionError:
+            return self._answer(HTTPStatus.BAD_REQUEST, "the body is nested too deep")
         except PayloadError as exc:
             return self._answer(HTTPStatus.BAD_REQUEST, str(exc))
         self._accept(intake.accept, alerts)

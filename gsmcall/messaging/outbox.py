@@ -40,12 +40,15 @@ def _reference(id: int) -> int:
 
 class Outbox:
     def __init__(self, journal: Journal, send: SendPart, clock: Callable[[], float] = time.time,
-                 on_refused: Callable[[str], None] = lambda error: None) -> None:
-        """``on_refused`` hears each refusal's error (the watchdog tells a barred SIM by it)."""
+                 on_refused: Callable[[str], None] = lambda error: None,
+                 on_sent: Callable[[], None] = lambda: None) -> None:
+        """``on_refused`` hears each refusal's error, ``on_sent`` each message sent (the
+        watchdog tells a barred SIM by them, and its recovery)."""
         self._journal = journal
         self._send = send
         self._clock = clock
         self._on_refused = on_refused
+        self._on_sent = on_sent
 
     def enqueue(self, number: str, text: str, key: str) -> bool:
         """Journal a message for ``number``; False when ``key`` was queued before."""
@@ -78,6 +81,7 @@ class Outbox:
                 continue
             self._journal.sms_sent(sms.id)
             log.info("SMS to %s sent", sms.number)
+            self._on_sent()
 
     def _send_parts(self, id: int, parts: list[OutgoingPart]) -> None:
         for part in parts:

@@ -35,7 +35,7 @@ class Reporter(Protocol):
 
 def _outcome(callback: PendingCallback) -> str:
     if callback.body.get("status") == "resolved":
-        return "resolved before anyone was reached"
+        return "its alerts resolved; ringing stopped"
     return f"answered by {callback.resp}" if callback.resp else "nobody answered"
 
 

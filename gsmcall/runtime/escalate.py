@@ -74,6 +74,9 @@ class Escalation:
             line_end = self._last_call_ended() if self._last_call_ended is not None else last_end
             step = next_step(numbers, attempts, time.monotonic(), line_end, self._gap, self._ack_required())
             if isinstance(step, Finish):
+                if step.resp is None and self._journal.finish_if_resolved(mid):
+                    log.info("alert %s: its alerts resolved during the last call", mid)  # not "nobody answered"
+                    return True
                 self._finish(mid, step.resp, resumed and last_end is None, len(numbers))
                 if self._sms is not None:
                     self._sms.finished(mid, [a["number"] for a in attempts], step.resp, text)
@@ -88,9 +91,8 @@ class Escalation:
             assert isinstance(step, Ring)
             if self._events.stopping:
                 return False
-            if self._journal.page_resolved(mid):
+            if self._journal.finish_if_resolved(mid):
                 log.info("alert %s: its alerts all resolved; ringing nobody more", mid)
-                self._journal.finish_alert(mid, None, resolved=True)
                 return True
             log.info("alert %s: ringing %d/%d %s", mid, step.index + 1, len(numbers), step.number)
             if self._sms is not None:

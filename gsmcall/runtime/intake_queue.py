@@ -60,7 +60,7 @@ class IntakeQueue:
 
     def _plan(self) -> tuple[str, ...]:
         if self._roster is None:  # config refuses an intake without a roster; a unit may omit both
-            raise JournalError("no roster: nobody to ring for an alert without phones")
+            raise RuntimeError("no roster: nobody to ring for an alert without phones")
         return numbers_to_ring(self._roster, datetime.fromtimestamp(self._clock(), timezone.utc))
 
     def _say(self, first: IntakeAlert, taken: Taken) -> None:

@@ -102,6 +102,7 @@ class Loop:
             return False
         if self.events.due("poll"):
             self.steps.poll(modem_up=False)
+            self.parts.delivery.deliver()  # a result known before the fault needs no modem
             return False
         return supervisor.reconnect()
 
@@ -141,7 +142,8 @@ class Loop:
         p = self.parts
         self.events.schedule("results", p.delivery.next_due())
         self.events.schedule("outbox", p.outbox.next_due())
-        self.events.schedule("ping", p.pinger.next_due() if p.pinger is not None else float("inf"))
+        pinger = p.supervisor.pinger
+        self.events.schedule("ping", pinger.next_due() if pinger is not None else float("inf"))
         feed_every = sdnotify.watchdog_interval()  # wake in time to feed systemd's watchdog
         self.events.schedule("watchdog", time.monotonic() + feed_every if feed_every is not None else float("inf"))
         if self.events.has_aside():

@@ -115,7 +115,6 @@ class Parts:
     router: Router
     intake: IntakeServer | None = None
     watchdog: Watchdog | None = None
-    pinger: Pinger | None = None
 
     def close(self) -> None:
         if self.intake is not None:
@@ -138,11 +137,11 @@ def build(settings: Settings, once: bool) -> Parts:
     except OSError as exc:
         journal.close()
         raise ListenError("metrics.listen", settings.metrics.listen, exc) from exc
-    supervisor = ModemSupervisor(channel, events, settings, metrics)
+    supervisor = ModemSupervisor(channel, events, settings, metrics, _pinger(settings))
     client = AlertClient(settings.alerts, health=supervisor.health_headers)
     # The watchdog sends through the outbox, which tells it of refusals: built in that order.
     watchdog = Watchdog(settings.watchdog, journal, lambda *sms: outbox.enqueue(*sms), metrics.watchdog_event)
-    outbox = Outbox(journal, lambda pdu, length: send_pdu(channel, pdu, length), on_refused=watchdog.sms_refused)
+    outbox = Outbox(journal, lambda pdu, length: send_pdu(channel, pdu, length), on_refused=watchdog.sms_refused, on_sent=watchdog.sms_sent)
     try:
         intake = None if once else _serve_intake(settings, journal, events, metrics, supervisor)
     except OSError as exc:
@@ -170,7 +169,6 @@ def build(settings: Settings, once: bool) -> Parts:
         router=Router(supervisor, inbox, settings.sms.enabled),
         intake=intake,
         watchdog=watchdog,
-        pinger=_pinger(settings),
     )
 
 

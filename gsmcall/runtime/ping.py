@@ -38,9 +38,11 @@ class Pinger:
     def turn(self) -> None:
         """Called from a healthy turn of the loop: ping if due and none is in flight."""
         now = time.monotonic()
-        if now < self._next or not self._busy.acquire(blocking=False):
+        if now < self._next:
             return
-        self._next = now + self._every
+        self._next = now + self._every  # also when one is still in flight: that one is skipped
+        if not self._busy.acquire(blocking=False):
+            return
         threading.Thread(target=self._ping, name="ping", daemon=True).start()
 
     def _ping(self) -> None:

@@ -91,13 +91,11 @@ class Steps:
             self.parts.inbox.work()
         self.parts.outbox.flush(lambda: self.events.stopping)
 
-
     def watch(self) -> None:
-        """The watchdog's part of a healthy turn: the keep-alive SMS when due, the ping."""
+        """The watchdog's part of a healthy turn: the keep-alive SMS when due (the ping goes
+        with every ``supervisor.alive``)."""
         if self.parts.watchdog is not None:
             self.parts.watchdog.keepalive_if_due()
-        if self.parts.pinger is not None:
-            self.parts.pinger.turn()
 
 
 def run_once(steps: Steps) -> int:

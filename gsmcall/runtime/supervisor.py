@@ -26,6 +26,7 @@ from gsmcall.modem.channel import AtChannel
 from gsmcall.modem.errors import ModemError
 from gsmcall.modem.health import check_alive
 from gsmcall.modem.setup import ModemInfo, initialise
+from gsmcall.runtime.ping import Pinger
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,10 @@ HEALTHY_WITHIN = 180.0
 
 
 class ModemSupervisor:
-    def __init__(self, channel: AtChannel, events: EventQueue, settings: Settings, metrics: Metrics) -> None:
+    def __init__(self, channel: AtChannel, events: EventQueue, settings: Settings, metrics: Metrics,
+                 pinger: Pinger | None = None) -> None:
+        """``pinger``: watchdog.ping_url's, pinged from ``alive`` (so also between the calls of a
+        long escalation or a queue of pages), never while the modem is down."""
         self.channel = channel
         self._events = events
         self._settings = settings
@@ -57,6 +61,7 @@ class ModemSupervisor:
         self._status = StatusFile(settings.state.dir)
         self._warned_no_keys = False
         self._alive_at: float | None = None
+        self.pinger = pinger
         self._status.modem_down("starting")
 
     @property
@@ -131,6 +136,8 @@ class ModemSupervisor:
         sdnotify.watchdog()
         heartbeat.touch(self._settings.state.dir)
         self._alive_at = time.monotonic()
+        if self.pinger is not None:
+            self.pinger.turn()
 
     def health_headers(self) -> dict[str, str]:
         """DESIGN §3's headers on every request to the endpoint: the modem up or down, and

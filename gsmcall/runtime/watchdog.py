@@ -31,6 +31,11 @@ TEXTS = {
 }
 KEEPALIVE_TEXT = "gsmcall：保号短信，值班告警系统运行正常。"
 
+# The network put these calls through to a phone, or refused them before any phone rang.
+_REACHED_A_PHONE = frozenset({CallResult.ACKNOWLEDGED, CallResult.ANSWERED, CallResult.NO_ANSWER,
+                              CallResult.BUSY, CallResult.REJECTED})
+_NOT_CONNECTED = frozenset({CallResult.FAILED, CallResult.UNREACHABLE})
+
 Enqueue = Callable[[str, str, str], bool]  # (number, text, key) -> newly queued
 Count = Callable[[str, str], None]  # (what, outcome)
 
@@ -55,12 +60,14 @@ class Watchdog:
     # --- the SIM ---------------------------------------------------------------------------------
 
     def call_placed(self, attempt: Attempt) -> None:
-        """A call reached the network (any result but failed) or was refused with a barring error."""
-        cause = barring_cause(attempt.detail) if attempt.result is CallResult.FAILED else None
+        """A call refused with a barring error (in its result or its release cause), or one
+        that reached a phone: only that proves the SIM may call again; an unreachable or
+        failed call proves nothing either way."""
+        cause = barring_cause(attempt.detail) if attempt.result in _NOT_CONNECTED else None
         if cause is not None:
             log.error("the SIM was refused a call: %s; it may be barred or in debt", cause)
             self._failed("sim", cause, 0.0)
-        elif attempt.result is not CallResult.FAILED:
+        elif attempt.result in _REACHED_A_PHONE:
             self._succeeded("sim")
 
     def sms_refused(self, error: str) -> None:
@@ -68,6 +75,12 @@ class Watchdog:
         if cause is not None:
             log.error("the SIM was refused an SMS: %s; it may be barred or in debt", cause)
             self._failed("sim", cause, 0.0)
+
+    def sms_sent(self) -> None:
+        """An SMS went out: a SIM marked refused for its SMS (``+CMS``) may send again."""
+        state = broken_state(self._journal, "sim")
+        if state is not None and state.reason.startswith("+CMS"):
+            self._succeeded("sim")
 
     def sim_refused(self) -> bool:
         """The network refused the SIM's last call with a barring error."""
@@ -95,10 +108,10 @@ class Watchdog:
     def _failed(self, part: str, reason: str, after: float) -> None:
         before = broken_state(self._journal, part)
         state, tell = failed(before, reason, self._clock(), after)
+        if tell is Tell.ALARM:
+            self._tell(part, tell, state)  # queued before "told" is recorded: a crash between queues it again, once
         if state != before:
             self._journal.set_mark(f"watchdog.{part}", state.to_json())
-        if tell is Tell.ALARM:
-            self._tell(part, tell, state)
 
     def _succeeded(self, part: str) -> None:
         before = broken_state(self._journal, part)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gsmcall.store.base import (
+    KEEP_DAYS,
     AlertProgress,
     Journal,
     JournalError,
@@ -36,4 +37,4 @@ __all__ = [
 
 def open_journal(state_dir: Path) -> Journal:
     """Open the journal kept in ``state_dir``, creating it; opening prunes records finished over 30 days ago."""
-    return SqliteJournal(state_dir)
+    return SqliteJournal(state_dir, keep_days=KEEP_DAYS)

@@ -30,6 +30,7 @@ CallbackState = Literal["pending", "delivered"]
 SmsState = Literal["dialling", "done", "retry"]
 
 DAY = 86400.0  # seconds; keep_days counts in these
+KEEP_DAYS = 30  # what open_journal keeps: finished records are pruned after this
 
 #: Where an alert came from when the caller does not say: the HTTP endpoint that gsmcall polls.
 DEFAULT_SOURCE = "endpoint"
@@ -183,8 +184,10 @@ class Journal(Protocol):
         """The loop starts ringing this page: alerts of its group no longer join it. Nothing
         for an alert that is not an intake page."""
 
-    def page_resolved(self, mid: str) -> bool:
-        """True for an intake page whose alerts have all resolved: ring nobody more."""
+    def finish_if_resolved(self, mid: str) -> bool:
+        """Finish an intake page whose alerts have all resolved (callback status
+        ``resolved``) and return True, in one transaction, so an alert firing again in
+        between keeps the page going; False (and nothing changes) otherwise."""
 
     # --- callbacks -----------------------------------------------------------------------------
 

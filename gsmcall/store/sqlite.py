@@ -245,12 +245,13 @@ class SqliteJournal(SqliteOutbox):
         with self._tx() as db:
             db.execute("UPDATE pages SET state = 'ringing' WHERE mid = ? AND state = 'queued'", (mid,))
 
-    def page_resolved(self, mid: str) -> bool:
-        with self._lock:
-            try:
-                return all_resolved(self._db, mid)
-            except sqlite3.Error as exc:
-                raise JournalError(f"{self.path}: {exc}") from None
+    def finish_if_resolved(self, mid: str) -> bool:
+        with self._tx() as db:
+            if not all_resolved(db, mid):
+                return False
+            self._require_in_progress(db, mid)
+            finish_alert_in(db, mid, None, self._clock(), resolved=True)
+            return True
 
     @staticmethod
     def _require_in_progress(db: sqlite3.Connection, mid: str) -> None:

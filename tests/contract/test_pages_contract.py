@@ -75,11 +75,14 @@ def test_a_resolve_stops_a_ringing_page_before_its_next_call(journal: Journal) -
     journal.take_notification(note("fp1"))
     journal.page_ringing("alertmanager#1")
     journal.record_attempt("alertmanager#1", attempt("18700000001", "no_answer"))
-    assert not journal.page_resolved("alertmanager#1")
+    assert not journal.finish_if_resolved("alertmanager#1")
     taken = journal.take_notification(note(resolved=("fp1",)))
     assert (taken.dropped, taken.stopping) == ((), ("alertmanager#1",))
-    assert journal.page_resolved("alertmanager#1")
     assert journal.unfinished_alert() is not None  # the loop finishes it, not the request thread
+    assert journal.finish_if_resolved("alertmanager#1")
+    assert journal.unfinished_alert() is None
+    [callback] = journal.pending_callbacks(float("inf"))
+    assert callback.body["status"] == "resolved" and len(callback.body["attempts"]) == 1
 
 
 def test_an_alert_that_fires_again_before_its_page_is_rung_is_wanted_again(journal: Journal) -> None:
@@ -87,7 +90,7 @@ def test_an_alert_that_fires_again_before_its_page_is_rung_is_wanted_again(journ
     journal.page_ringing("alertmanager#1")
     journal.take_notification(note(resolved=("fp1",)))
     journal.take_notification(note("fp1"))
-    assert not journal.page_resolved("alertmanager#1")
+    assert not journal.finish_if_resolved("alertmanager#1")
 
 
 def test_flapping_within_repeat_after_is_not_rung_again_but_after_it_is(journal: Journal, clock: Clock) -> None:
@@ -116,7 +119,7 @@ def test_a_finished_pages_callback_says_what_happened(journal: Journal, clock: C
 def test_an_endpoint_alert_is_no_page(journal: Journal, clock: Clock) -> None:
     journal.start_alert("m1", ["18700000001"])
     journal.page_ringing("m1")
-    assert not journal.page_resolved("m1")
+    assert not journal.finish_if_resolved("m1")
     journal.finish_alert("m1", None)
     [callback] = journal.pending_callbacks(clock.now)
     assert callback.body == {"mid": "m1", "resp": None, "attempts": []}

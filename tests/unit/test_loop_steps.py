@@ -36,6 +36,7 @@ class Recorder:
 class FakeSupervisor:
     def __init__(self, rec: Recorder) -> None:
         self.rec, self.up, self.connected_at, self.verify_needed = rec, True, 0.0, False
+        self.pinger = None
 
     def connect(self) -> None:
         self.rec.log.append("connect")
