@@ -187,6 +187,7 @@ def test_every_refusal_has_its_code_and_rings_nobody(intake) -> None:
         "not JSON": (400, s.post("/alertmanager", b"<html>oops</html>")),
         "not UTF-8": (400, s.post("/alerts", b'{"id": "\xff"}')),
         "empty body": (400, s.post("/alerts", b"")),
+        "nested too deep": (400, s.post("/alertmanager", b"[" * 100000 + b"]" * 100000)),
         "JSON array": (400, s.post("/alerts", [{"id": "x"}])),
         "Alertmanager without version": (400, s.post("/alertmanager", {k: v for k, v in ALERTMANAGER.items() if k != "version"})),
         "Grafana's version on /alertmanager": (400, s.post("/alertmanager", GRAFANA)),
