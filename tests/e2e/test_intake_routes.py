@@ -139,6 +139,17 @@ def test_a_generic_resolve_during_the_gap_stops_the_page_before_its_next_call(in
     assert dials(s.emu) == [LI]
 
 
+def test_a_resolve_during_the_last_call_reports_resolved_not_unanswered(intake) -> None:
+    s = intake({A: Callee.no_answer()}, calls={"ring_timeout": 3})
+    assert s.post("/alerts", {"id": "last-call", "phones": [A]})[0] == 202
+    s.emu.wait_for(lambda e: e.kind == "event" and e.text.startswith(f"call {A} alerting"), timeout=15)
+    assert s.post("/alerts", {"id": "last-call", "status": "resolved"})[0] == 202
+    assert [c.number for c in s.emu.active_calls()] == [A]  # the resolve came during the call
+    report = s.report("last-call")
+    assert report["status"] == "resolved" and attempts(report) == [(A, "no_answer")], report
+    assert dials(s.emu) == [A]
+
+
 def test_rounds_repeat_the_roster_for_alerts_without_phones_only(intake) -> None:
     s = intake({}, roster={**roster(), "rounds": 2})  # everyone is busy
     assert s.post("/alerts", {"id": "roster-twice", "text": "磁盘满"})[0] == 202
