@@ -179,6 +179,7 @@ def test_healthz_is_503_while_the_modem_is_down(intake) -> None:
     ({"listen": "192.0.2.1:9466"}, True, "intake.token"),  # not loopback: a token is required
     ({"listen": "127.0.0.1:9466"}, False, "roster"),  # webhook alerts without phones ring the roster
     ({"listen": "127.0.0.1:9466", "max_body": 0}, True, "intake.max_body"),
+    ({"listen": "127.0.0.1:9466", "repeat_after": 31 * 86400}, True, "intake.repeat_after"),  # > the journal's 30 days
 ])
 def test_an_intake_config_error_names_the_key_and_exits_2(make_emulator, gsmcall_factory, intake_section,
                                                            with_roster, key) -> None:
