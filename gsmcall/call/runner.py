@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 
+from gsmcall.at.barring import barring_cause
 from gsmcall.at.callstate import parse_call_urc
 from gsmcall.at.urcs import is_boot_marker
 from gsmcall.call.outcome import Attempt, CallResult, FaultAfterCall, OnAcknowledged
@@ -70,11 +72,23 @@ def place_call(voice: Voice, events: EventQueue, number: str, timing: CallTiming
         confirm_idle(voice, events)
     except ModemError as exc:
         raise FaultAfterCall(session.attempt(time.monotonic()), str(exc)) from exc
+    if attempt.result is CallResult.UNREACHABLE and session.tracker.alerting_at is None:
+        attempt = _barred_or(attempt, voice)
     if (attempt.result is CallResult.UNREACHABLE and session.tracker.alerting_at is None
             and not is_registered(voice.channel)):
         # "NO CARRIER" at once is what a modem off the network says to every number.
         raise ModemError(f"the modem is not registered on the network (ATD{number}; ended at once)")
     return attempt
+
+
+def _barred_or(attempt: Attempt, voice: Voice) -> Attempt:
+    """A call the network ended before any phone rang: when its release cause names barring
+    (a SIM in debt or suspended ends every call so), it failed, it did not find the callee
+    unreachable, so the escalation takes it for a fault, never for "nobody answered"."""
+    cause = voice.release_cause()
+    if barring_cause(cause) is None:
+        return attempt
+    return replace(attempt, result=CallResult.FAILED, detail=cause)
 
 
 def _take_dial_progress(session: CallSession, events: EventQueue, started: float) -> None:

@@ -44,6 +44,7 @@ class Callee:
     error: str = "+CME ERROR: 30"
     press: str | None = None
     press_after: float = 1.0
+    cause: int | None = None  # the 24.008 release cause reported (AT+CEER), if not the reason's own
 
     @classmethod
     def answers(cls, after: float = 1.0, hangup_after: float | None = None,
@@ -68,6 +69,12 @@ class Callee:
     def unreachable(cls, after: float = 0.5) -> "Callee":
         """Never alerts: the network ends the call ``after`` s from ATD (switched off, no coverage)."""
         return cls("unreachable", after=after)
+
+    @classmethod
+    def barred(cls, after: float = 0.2) -> "Callee":
+        """A SIM in debt or suspended: the network ends every call at once, before any
+        alerting, with cause 8 "Operator determined barring" [I]."""
+        return cls("unreachable", after=after, cause=8)
 
     @classmethod
     def rejects(cls, after: float = 1.0) -> "Callee":
@@ -278,7 +285,7 @@ class Call:
         rec = self.record
         rec.ended_at = time.monotonic()
         rec.ended_by = by
-        rec.cause = END_CAUSES.get(reason, (0, 0))[1]
+        rec.cause = self.callee.cause or END_CAUSES.get(reason, (0, 0))[1]
         if rec.outcome is None:
             rec.outcome = {"busy": "busy", "no_answer": "no_answer", "rejected": "rejected",
                            "unreachable": "unreachable", "host": "cancelled"}.get(reason, "dropped")

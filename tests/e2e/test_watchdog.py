@@ -146,3 +146,20 @@ def test_a_barred_sim_is_told_to_the_admins_and_shown_by_check(make_emulator, gs
                            capture_output=True, text=True, timeout=60, env={**os.environ})
     assert check.returncode == 6, explain(check)
     assert "refused by the network" in check.stdout
+
+
+def test_a_sim_whose_calls_the_network_ends_at_once_for_barring_is_told_not_nobody_answered(
+    make_emulator, gsmcall_factory, endpoint
+):
+    emu = make_emulator("sim7600", callees={A: Callee.barred()})  # NO CARRIER, +CEER: Operator determined barring
+    runner = gsmcall_factory(emu)
+    endpoint.queue_alert("m-debt", [A])
+    proc = runner.start(watchdog={"admins": ADMINS[:1]})
+    wait_until(lambda: bool(messages_assembled(emu)), 30, "no barring SMS")
+    emu.set_callee(A, Callee.answers(after=0.2))  # topped up: the next try reaches the phone
+    post = endpoint.wait_for_post(timeout=30)
+    wait_until(lambda: len(messages_assembled(emu).get("13900000001", [])) >= 2, 20, "no recovery SMS")
+    assert runner.stop(proc) == 0, runner.daemon_log()
+    assert post.params == {"mid": "m-debt", "resp": A}  # never "nobody answered" while barred
+    (alarm, recovered) = messages_assembled(emu)["13900000001"]
+    assert "Operator determined barring" in alarm and "已恢复" in recovered

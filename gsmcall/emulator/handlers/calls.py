@@ -16,6 +16,7 @@ from .forwarding import feature_code, supplementary_service
 from .registry import Reply, Request, handles, query, to_int
 
 CEER_TEXT = {
+    8: "Operator determined barring",
     16: "Normal call clearing", 17: "User busy", 18: "No user responding",
     19: "User alerting, no answer", 21: "Call rejected", 31: "Normal, unspecified",
 }  # SIM7600 table wording; other firmware differs [I]

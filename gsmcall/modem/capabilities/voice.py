@@ -108,6 +108,13 @@ class Voice:
                 log.warning("%s got no answer", command)
         raise ModemError(f"the modem refused to hang up ({', '.join(self.spec.hangup_commands)})")
 
+    def release_cause(self) -> str | None:
+        """The last call's release cause (27.007 ``AT+CEER``), as the modem words it; None
+        where the modem refuses the command."""
+        response = self.channel.command("AT+CEER")
+        lines = [line for line in response.lines if line.upper().startswith("+CEER:")] if response.ok else []
+        return lines[0] if lines else None
+
     def list_calls(self) -> list[ClccEntry] | None:
         """The voice calls the modem lists; None when it refused to list them."""
         response = self.channel.command("AT+CLCC")
