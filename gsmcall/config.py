@@ -8,7 +8,6 @@ middle of an alert. Defaults live in one place: the dataclass field defaults bel
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
 import logging
 import math
 import re
@@ -28,10 +27,10 @@ from gsmcall.config_base import (
     reject_unknown,
     type_name,
 )
+from gsmcall.config_checks import check_follow, check_intake, check_numbers, check_watchdog
 from gsmcall.config_forwarding import cancel_string, set_string
 from gsmcall.modem.profiles import PROFILES
 from gsmcall.roster.config import parse_roster
-from gsmcall.store.base import DAY, KEEP_DAYS
 from gsmcall.settings import (
     AlertSettings,
     CallSettings,
@@ -48,8 +47,6 @@ from gsmcall.settings import (
 )
 
 PROFILE_CHOICES = ("auto", *PROFILES)
-KEEP_SECONDS = KEEP_DAYS * DAY
-_TOKEN = re.compile(r"[\x21-\x7e]+")  # what an HTTP header carries as a bearer token
 
 
 # --- value checks -------------------------------------------------------------------------------
@@ -147,7 +144,7 @@ def _string_list(key: str, value: Any, what: str) -> tuple[str, ...]:
 
 
 def _senders(key: str, value: Any) -> tuple[str, ...]:
-    # Parsed properly later, against sms.default_region, in _check_numbers.
+    # Parsed properly later, against sms.default_region, in config_checks.check_numbers.
     return _string_list(key, value, "phone numbers")
 
 
@@ -282,63 +279,6 @@ def _section(name: str, raw: Any) -> Any:
     return cls(**values)
 
 
-def _check_numbers(key: str, numbers: tuple[str, ...], region: str) -> tuple[str, ...]:
-    """The numbers in E.164 (``+8618712345678``): what an SMS can be addressed to, whatever
-    spaces or dashes the config wrote (``"187 1234 5678"`` would be refused when sent)."""
-    normal = []
-    for index, number in enumerate(numbers):
-        try:
-            parsed = phonenumbers.parse(number, region)
-        except phonenumbers.NumberParseException as exc:
-            raise ConfigError(f"{key}[{index}]", f"is not a phone number ({exc}): {number!r}") from None
-        normal.append(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
-    return tuple(normal)
-
-
-def _check_watchdog(watchdog: WatchdogSettings) -> None:
-    if watchdog.keepalive is not None and not watchdog.admins:
-        raise ConfigError("watchdog.keepalive", "needs watchdog.admins: the keep-alive SMS goes to the first admin")
-
-
-def check_intake_settings(listen: str | None, token: str | None) -> None:
-    """Refuse an intake anybody on the network could page through, at start-up, naming the key.
-
-    Loopback (``127.0.0.0/8``, ``::1``, ``localhost``) is the one place a token may be left out:
-    only the box itself (or a reverse proxy on it) can reach the server there.
-    """
-    if token is not None and not _TOKEN.fullmatch(token):
-        raise ConfigError("intake.token", "must be printable ASCII without spaces (it is sent in an HTTP header)")
-    if listen is None:
-        return
-    try:
-        host, _ = split_host_port(listen)
-    except ValueError as exc:
-        raise ConfigError("intake.listen", f"{exc}, got {listen!r}") from None
-    if token is None and not _is_loopback(host):
-        raise ConfigError(
-            "intake.token",
-            f"is required when intake.listen ({listen}) is not a loopback address, else anyone who reaches it can page",
-        )
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:  # a host name: it may resolve to anything
-        return False
-
-
-def _check_intake(intake: IntakeSettings, roster: Any) -> None:
-    check_intake_settings(intake.listen, intake.token)
-    if intake.repeat_after > KEEP_SECONDS:
-        raise ConfigError("intake.repeat_after", f"must be at most {KEEP_SECONDS:g} (the journal keeps {KEEP_DAYS} days "
-                          f"of pages to deduplicate against), got {intake.repeat_after:g}")
-    if intake.listen is not None and roster is None:
-        raise ConfigError("roster", "is required when intake.listen is set: it says whom a webhook alert rings")
-
-
 def parse_config(raw: Any, base_dir: Path | None = None) -> Settings:
     """Validate an already-parsed YAML document.
 
@@ -353,11 +293,12 @@ def parse_config(raw: Any, base_dir: Path | None = None) -> Settings:
     sections: dict[str, Any] = {name: _section(name, raw.get(name)) for name in SCHEMA}
     sections["roster"] = parse_roster(raw.get("roster"))
     region = sections["sms"].default_region
-    _check_numbers("sms.allowed_senders", sections["sms"].allowed_senders, region)
+    check_numbers("sms.allowed_senders", sections["sms"].allowed_senders, region)
     watchdog = sections["watchdog"]
-    sections["watchdog"] = dataclasses.replace(watchdog, admins=_check_numbers("watchdog.admins", watchdog.admins, region))
-    _check_watchdog(sections["watchdog"])
-    _check_intake(sections["intake"], sections["roster"])
+    sections["watchdog"] = dataclasses.replace(watchdog, admins=check_numbers("watchdog.admins", watchdog.admins, region))
+    check_watchdog(sections["watchdog"])
+    check_intake(sections["intake"], sections["roster"])
+    check_follow(sections["forwarding"], sections["roster"])
     state = sections["state"]
     if base_dir is not None and not state.dir.is_absolute():
         sections["state"] = StateSettings(dir=base_dir / state.dir)

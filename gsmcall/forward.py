@@ -19,7 +19,7 @@ import re
 import sys
 import time
 
-from gsmcall.call.outcome import CallResult
+from gsmcall.call.feature import call_end
 from gsmcall.call.runner import place_call
 from gsmcall.call.session import CallTiming
 from gsmcall.events import EventQueue
@@ -93,9 +93,7 @@ def _feature_call(voice: Voice, events: EventQueue, ring_timeout: float) -> Plac
         attempt = place_call(voice, events, dial, CallTiming(ring_timeout, limit))
         if events.stopping:
             raise Stopped(f"stop requested during the call to {dial}")
-        took = f"{attempt.duration:.1f}s" if attempt.duration is not None else ""
-        detail = ", ".join(part for part in (attempt.result.value, took, attempt.detail) if part)
-        return CallEnd(attempt.result is CallResult.ANSWERED, detail)
+        return call_end(attempt)
 
     return place
 

@@ -17,6 +17,7 @@ import threading
 from prometheus_client import CollectorRegistry, Counter, Gauge, MetricsHandler
 
 from gsmcall.call.outcome import CallResult
+from gsmcall.redact import mask_number
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,18 @@ class Metrics:
             "gsmcall_watchdog_events", "What the watchdog told the admins (alarm, recovered) or queued"
             " (keepalive), by part: endpoint, sim, keepalive.", ["part", "event"], registry=self.registry,
         )
+        self._forwarding_changes = Counter(
+            "gsmcall_forwarding_changes", "Forwarding changes made for the roster, by result (done, refused,"
+            " contradicted).", ["result"], registry=self.registry,
+        )
+        self._forwarding_target = Gauge(
+            "gsmcall_forwarding_target", "1 for the duty number's current forwarding target (masked) and how it"
+            " was verified (yes, no, cannot-verify, not-checked).", ["target", "verified"], registry=self.registry,
+        )
+        self._forwarding_at = Gauge(
+            "gsmcall_forwarding_last_change_timestamp_seconds", "Unix time of the last forwarding change tried.",
+            registry=self.registry,
+        )
         # Series that exist from the start read 0 instead of being absent, so rate() and
         # absent-series alerts work before the first event.
         for result in CallResult:
@@ -83,6 +96,14 @@ class Metrics:
 
     def intake_notification(self, source: str, outcome: str) -> None:
         self._intake.labels(source, outcome).inc()
+
+    def forwarding(self, target: str, verified: str, at: float, result: str) -> None:
+        """One forwarding change tried; a done one replaces the target series."""
+        self._forwarding_changes.labels(result).inc()
+        self._forwarding_at.set(at)
+        if result == "done":
+            self._forwarding_target.clear()
+            self._forwarding_target.labels(mask_number(target), verified).set(1)
 
     def watchdog_event(self, part: str, event: str) -> None:
         self._watchdog.labels(part, event).inc()

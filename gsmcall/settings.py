@@ -106,7 +106,7 @@ class ForwardingSettings:
     set: str = "*72{number}"
     cancel: str = "*720"
     verify: bool = True  # read AT+CCFC=0,2 after a change where the network answers it
-    follow_roster: bool = False  # parsed; following the roster's handoffs is not built yet
+    follow_roster: bool = False  # forward to the person on call at every handoff (runtime/follow.py)
     notify: bool = False
 
 

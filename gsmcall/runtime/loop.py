@@ -133,6 +133,7 @@ class Loop:
             steps.poll()
             return
         steps.messages()  # alerts first: an SMS command waits for them
+        steps.follow()  # and so does a handoff's forwarding change
         steps.watch()
         p.supervisor.probe_if_due()
         p.inbox.expire()
@@ -142,6 +143,7 @@ class Loop:
         p = self.parts
         self.events.schedule("results", p.delivery.next_due())
         self.events.schedule("outbox", p.outbox.next_due())
+        self.events.schedule("handoff", p.follower.next_due() if p.follower is not None else float("inf"))
         pinger = p.supervisor.pinger
         self.events.schedule("ping", pinger.next_due() if pinger is not None else float("inf"))
         feed_every = sdnotify.watchdog_interval()  # wake in time to feed systemd's watchdog

@@ -35,6 +35,7 @@ from gsmcall.report.endpoint import EndpointReporter
 from gsmcall.report.intake import IntakeReporter
 from gsmcall.runtime.alert_sms import AlertSms
 from gsmcall.runtime.escalate import Escalation
+from gsmcall.runtime.follow import FollowRoster
 from gsmcall.runtime.intake_queue import IntakeQueue
 from gsmcall.runtime.ping import PING_EVERY, Pinger
 from gsmcall.runtime.router import Router
@@ -81,8 +82,13 @@ class Caller:
         """An SMS command's call (``*72...`` reaches the network, not a person): no ack."""
         return self._place(number, None, False, None)
 
+    def feature(self, dial: str, limit: float) -> Attempt:
+        """A forwarding feature code (``*72<n>``): the network's announcement, held up to
+        ``limit`` seconds, with the same gap as every other call."""
+        return self._place(dial, None, False, None, CallTiming(self._calls.ring_timeout, limit))
+
     def _place(self, number: str, text: str | None, acknowledged: bool,
-               on_acknowledged: OnAcknowledged | None) -> Attempt:
+               on_acknowledged: OnAcknowledged | None, timing: CallTiming | None = None) -> Attempt:
         if self.last_ended is not None and not self._events.pause_until(self.last_ended + self._gap):
             raise CallInterrupted(f"stopped before dialling {number}")
         voice = self._supervisor.voice
@@ -91,7 +97,7 @@ class Caller:
         self._supervisor.alive()  # a long alert list must not look like a hang
         try:
             ack = plan_for(self._calls, voice, text) if acknowledged else None
-            attempt = place_call(voice, self._events, number, self._timing, ack, on_acknowledged)
+            attempt = place_call(voice, self._events, number, timing or self._timing, ack, on_acknowledged)
         finally:
             self.last_ended = time.monotonic()
         self._on_attempt(attempt)
@@ -115,6 +121,7 @@ class Parts:
     router: Router
     intake: IntakeServer | None = None
     watchdog: Watchdog | None = None
+    follower: FollowRoster | None = None
 
     def close(self) -> None:
         if self.intake is not None:
@@ -148,6 +155,7 @@ def build(settings: Settings, once: bool) -> Parts:
         journal.close()
         metrics.close()
         raise ListenError("intake.listen", settings.intake.listen, exc) from exc
+
     def attempted(attempt: Attempt) -> None:
         metrics.call_finished(attempt.result.value)
         watchdog.call_placed(attempt)
@@ -169,7 +177,17 @@ def build(settings: Settings, once: bool) -> Parts:
         router=Router(supervisor, inbox, settings.sms.enabled),
         intake=intake,
         watchdog=watchdog,
+        follower=_follower(settings, journal, supervisor, caller, outbox, metrics),
     )
+
+
+def _follower(settings: Settings, journal: Journal, supervisor: ModemSupervisor, caller: Caller, outbox: Outbox,
+              metrics: Metrics) -> FollowRoster | None:
+    """The roster's forwarding follower, with ``forwarding.follow_roster`` (config insists on a roster)."""
+    if not settings.forwarding.follow_roster or settings.roster is None:
+        return None
+    return FollowRoster(settings.forwarding, settings.roster, journal, supervisor, caller.feature, outbox.enqueue,
+                        metrics.forwarding, settings.state.dir)
 
 
 def _poll_ok(metrics: Metrics, watchdog: Watchdog, ts: float) -> None:

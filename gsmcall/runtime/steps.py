@@ -91,6 +91,11 @@ class Steps:
             self.parts.inbox.work()
         self.parts.outbox.flush(lambda: self.events.stopping)
 
+    def follow(self) -> None:
+        """Forwarding follows the roster, between alerts, never during one (``forwarding.follow_roster``)."""
+        if self.parts.follower is not None:
+            self.parts.follower.work()
+
     def watch(self) -> None:
         """The watchdog's part of a healthy turn: the keep-alive SMS when due (the ping goes
         with every ``supervisor.alive``)."""

@@ -150,7 +150,7 @@ class ModemSupervisor:
     def healthy(self) -> bool:
         """What the intake's ``/healthz`` says: the loop said it works within ``HEALTHY_WITHIN``
         (every turn does, and every call it places), so a stuck loop or a dead modem is a 503."""
-        return self._alive_at is not None and time.monotonic() - self._alive_at < HEALTHY_WITHIN
+        return self.up and self._alive_at is not None and time.monotonic() - self._alive_at < HEALTHY_WITHIN
 
     def shutdown(self) -> None:
         if self.voice is not None and self.channel.is_open:

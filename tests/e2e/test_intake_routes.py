@@ -159,8 +159,6 @@ def test_rounds_repeat_the_roster_for_alerts_without_phones_only(intake) -> None
     assert dials(s.emu) == [LI, ZHANG, WANG, LI, ZHANG, WANG, A]  # a page's own phones: once
 
 
-@pytest.mark.xfail(strict=True, reason="daemon bug: /healthz answers 200 for up to HEALTHY_WITHIN (180 s) after "
-                   "the modem is lost; README: 200 while the loop turns with the modem up, else 503")
 def test_healthz_is_503_while_the_modem_is_down(intake) -> None:
     s = intake({})
 

@@ -28,9 +28,21 @@ def test_defaults_are_the_china_telecom_codes_and_off() -> None:
         False, "*72{number}", "*720", True, False, False)
 
 
+ROSTER = {"people": {"a": "18700000001"}, "rotation": {"members": ["a"], "start": "2026-01-01 09:00", "shift": "1d"},
+          "timezone": "UTC"}
+
+
+def test_following_the_roster_needs_a_roster_and_forwarding_enabled() -> None:
+    for forwarding, roster, key in (({"enabled": True, "follow_roster": True}, None, "forwarding.follow_roster"),
+                                    ({"follow_roster": True}, ROSTER, "forwarding.follow_roster")):
+        raw = {**MINIMAL, "forwarding": forwarding, **({"roster": roster} if roster else {})}
+        with pytest.raises(ConfigError, match=key):
+            parse_config(raw)
+
+
 def test_gsm_codes_and_ccfc_are_accepted() -> None:
     raw = {**MINIMAL, "forwarding": {"enabled": True, "set": "**21*{number}#", "cancel": "##21#", "verify": False,
-                                     "follow_roster": True, "notify": True}}
+                                     "follow_roster": True, "notify": True}, "roster": ROSTER}
     f = parse_config(raw).forwarding
     assert (f.enabled, f.set, f.cancel, f.verify, f.follow_roster, f.notify) == (
         True, "**21*{number}#", "##21#", False, True, True)

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from gsmcall.config import ConfigError, check_intake_settings
+from gsmcall.config import ConfigError
+from gsmcall.config_checks import check_intake_settings
 from gsmcall.intake.payloads import FIRING, IntakeAlert
 from gsmcall.intake.server import IntakeServer
 
