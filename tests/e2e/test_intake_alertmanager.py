@@ -219,7 +219,7 @@ def test_a_repeat_later_than_repeat_after_rings_again(intake) -> None:
 
 
 def test_a_page_whose_alerts_resolve_while_it_rings_stops_before_its_next_call(intake) -> None:
-    s = intake({LI: Callee.no_answer()}, calls={"ring_timeout": 4})
+    s = intake({LI: Callee.no_answer()}, calls={"ring_timeout": 5})
     s.am.fire(HOST_DOWN, summary="db1 不可达")
     s.emu.wait_for("ATD" + LI, timeout=15)
     s.am.resolve(HOST_DOWN)

@@ -92,7 +92,7 @@ def test_a_page_queued_during_a_call_is_dialled_as_soon_as_the_call_ends(make_em
         emu.dtmf("1")
         ended = event(emu, f"call {BLOCK} ended", timeout=10)
         dialled = emu.wait_for("ATD" + LI, timeout=20)
-        assert dialled.t - ended.t < 1.5, dialled.t - ended.t  # calls.gap is 0.1 s
+        assert dialled.t - ended.t < 5, dialled.t - ended.t  # calls.gap is 0.1 s; the next poll is 60 s away
         assert reports.nth(1, lambda r: r.json().get("key") == GROUP, 15, "the page's report").json()["resp"] == LI
 
 

@@ -113,7 +113,7 @@ def test_a_generic_alert_rings_its_phones_in_order_at_once(intake) -> None:
     assert status == 202
     accepted = time.monotonic()
     dialled = s.emu.wait_for("ATD" + A, timeout=15)
-    assert dialled.t - accepted < 2.0, dialled.t - accepted
+    assert dialled.t - accepted < 5, dialled.t - accepted  # the next poll is 60 s away
     report = s.report("backup-42")
     assert report["source"] == "alerts" and report["mid"].startswith("alerts#")
     assert report["status"] == "answered" and report["resp"] == B
