@@ -116,8 +116,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run_daemon(settings: Settings, once: bool) -> int:
+    from gsmcall.memory import cap_malloc_arenas
     from gsmcall.runtime.loop import Loop
     from gsmcall.runtime.parts import ListenError, build
+
+    cap_malloc_arenas()  # before the threads start
 
     try:
         daemon = Loop(build(settings, once), once=once)

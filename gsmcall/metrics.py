@@ -1,9 +1,9 @@
 """Prometheus metrics: what the daemon did and how the modem is doing.
 
 Every instance has its own ``CollectorRegistry``, so tests (and, later, several modems) can
-hold several without name clashes in the process-wide default registry.  A ``Metrics``
-that is never ``serve()``d is the "metrics off" case: the daemon records unconditionally,
-nobody reads it, and call sites need no ``if metrics:``.
+hold several without name clashes in the process-wide default registry.  Without
+``metrics.listen`` the daemon uses ``metrics_off.MetricsOff`` instead, which drops every
+call and spares the memory ``prometheus_client`` takes; call sites need no ``if metrics:``.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gsmcall.call.outcome import Attempt, CallInterrupted, OnAcknowledged
 from gsmcall.call.plan import plan_for
@@ -26,7 +27,7 @@ from gsmcall.intake.poller import EndpointPoller
 from gsmcall.intake.server import IntakeServer
 from gsmcall.messaging.inbox import SmsInbox
 from gsmcall.messaging.outbox import Outbox
-from gsmcall.metrics import Metrics
+from gsmcall.metrics_off import MetricsOff
 from gsmcall.modem.capabilities.sms import send_pdu
 from gsmcall.modem.channel import AtChannel
 from gsmcall.modem.errors import ModemError
@@ -42,6 +43,9 @@ from gsmcall.runtime.router import Router
 from gsmcall.runtime.supervisor import ModemSupervisor
 from gsmcall.runtime.watchdog import Watchdog
 from gsmcall.store import Journal, open_journal
+
+if TYPE_CHECKING:
+    from gsmcall.metrics import Metrics
 
 
 class ListenError(Exception):
@@ -137,10 +141,8 @@ def build(settings: Settings, once: bool) -> Parts:
     events = EventQueue()
     channel = AtChannel(settings.modem.port, settings.modem.baudrate, settings.modem.command_timeout)
     journal = open_journal(settings.state.dir)
-    metrics = Metrics()
     try:
-        if settings.metrics.address is not None:
-            metrics.serve(*settings.metrics.address)
+        metrics = _metrics(settings)
     except OSError as exc:
         journal.close()
         raise ListenError("metrics.listen", settings.metrics.listen, exc) from exc
@@ -188,6 +190,18 @@ def _follower(settings: Settings, journal: Journal, supervisor: ModemSupervisor,
         return None
     return FollowRoster(settings.forwarding, settings.roster, journal, supervisor, caller.feature, outbox.enqueue,
                         metrics.forwarding, settings.state.dir)
+
+
+def _metrics(settings: Settings) -> Metrics:
+    """Served metrics with ``metrics.listen``; else ones that drop every call, without
+    importing prometheus_client at all (memory on a small Pi). OSError: cannot be bound."""
+    if settings.metrics.address is None:
+        return MetricsOff()  # type: ignore[return-value]  # takes every Metrics call
+    from gsmcall.metrics import Metrics as Served
+
+    metrics = Served()
+    metrics.serve(*settings.metrics.address)
+    return metrics
 
 
 def _poll_ok(metrics: Metrics, watchdog: Watchdog, ts: float) -> None:

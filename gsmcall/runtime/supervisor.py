@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import TYPE_CHECKING
 
 from gsmcall import heartbeat, sdnotify
 from gsmcall.backoff import Backoff, HealthLog
@@ -19,7 +20,6 @@ from gsmcall.call.runner import hang_up_all
 from gsmcall.config import Settings
 from gsmcall.daemon_status import StatusFile
 from gsmcall.events import EventQueue
-from gsmcall.metrics import Metrics
 from gsmcall.modem.capabilities.probe import voice_of
 from gsmcall.modem.capabilities.voice import Voice
 from gsmcall.modem.channel import AtChannel
@@ -27,6 +27,9 @@ from gsmcall.modem.errors import ModemError
 from gsmcall.modem.health import check_alive
 from gsmcall.modem.setup import ModemInfo, initialise
 from gsmcall.runtime.ping import Pinger
+
+if TYPE_CHECKING:
+    from gsmcall.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
