@@ -1,5 +1,5 @@
 """The real Prometheus Alertmanager for end-to-end tests, a loopback webhook recorder (or
-relay), and gsmcall's intake side: its config with a roster, and requests to it.
+relay); gsmcall's side of the intake tests is tests/support/intake.py.
 
 ``Alertmanager`` runs the installed binary on 127.0.0.1 (a free port, its own storage, no
 clustering) with one route and one webhook receiver pointing at ``webhook_url``, timed for
@@ -34,7 +34,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -49,13 +48,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 
+from tests.support.intake import LOOPBACK, free_port, wait_until
+
 if TYPE_CHECKING:  # typing.Self is 3.11+; the project runs on 3.10
     from typing_extensions import Self
 
 T = TypeVar("T")
 
 BINARY_NAMES = ("prometheus-alertmanager", "alertmanager")
-LOOPBACK = "127.0.0.1"
 
 
 def find_binary() -> str | None:
@@ -76,24 +76,6 @@ def require_binary() -> str:
         pytest.skip("Prometheus Alertmanager is not installed: apt-get install prometheus-alertmanager "
                     "(or set $ALERTMANAGER to the binary); .ci/run installs it")
     return binary
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((LOOPBACK, 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(probe: Callable[[], T], timeout: float, what: str, interval: float = 0.02) -> T:
-    """``probe()`` once it is truthy, polled until ``timeout``; AssertionError naming ``what``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(interval)
 
 
 def rfc3339(moment: datetime) -> str:
@@ -376,86 +358,3 @@ class Alertmanager:
 
 class _Exited(Exception):
     """The process ended before it was ready."""
-
-
-# --- gsmcall's side: an intake config with a roster, and requests to the intake -------------------
-
-ZHANG, LI, WANG = "18712340001", "18712340002", "18712340003"
-ROSTER_TZ = "Asia/Shanghai"
-
-
-def roster() -> dict[str, Any]:
-    """Daily shifts that began 36 hours ago: li (the second member) is on call for 12 hours yet,
-    so ``escalate: [oncall, next, wang]`` rings li, zhang, wang, in that order."""
-    from zoneinfo import ZoneInfo
-
-    start = datetime.now(ZoneInfo(ROSTER_TZ)) - timedelta(hours=36)
-    return {
-        "timezone": ROSTER_TZ,
-        "people": {"zhang": ZHANG, "li": LI, "wang": WANG},
-        "rotation": {"members": ["zhang", "li"], "start": start.strftime("%Y-%m-%d %H:%M"), "shift": "1d"},
-        "escalate": ["oncall", "next", "wang"],
-        "rounds": 1,
-    }
-
-
-def intake_config(port: int, report_url: str | None = None, token: str | None = None,
-                  **intake: Any) -> dict[str, Any]:
-    """The config sections an intake test adds to tests.support.daemon's base config."""
-    section = {"listen": f"{LOOPBACK}:{port}", "max_body": 1048576, "repeat_after": 3600, **intake}
-    if token is not None:
-        section["token"] = token
-    if report_url is not None:
-        section["report_url"] = report_url
-    return {"intake": section, "roster": roster()}
-
-
-def start_intake(runner: Any, report_url: str | None = None, token: str | None = None,
-                 intake: Mapping[str, Any] | None = None, timeout: float = 20.0,
-                 **extra: Any) -> tuple[subprocess.Popen[str], str]:
-    """Start the real daemon (a tests.support.daemon.Gsmcall) with an intake on a free port and
-    wait until its ``/healthz`` says 200; returns the process and the intake's base URL.
-    ``extra`` config sections are merged in (a ``roster`` replaces the default one)."""
-    port = free_port()
-    proc = runner.start(**{**intake_config(port, report_url, token, **dict(intake or {})), **extra})
-    base = f"http://{LOOPBACK}:{port}"
-    n = len(runner.procs) - 1
-
-    def healthy() -> bool:
-        if proc.poll() is not None:
-            raise AssertionError(f"gsmcall exited {proc.returncode}:\n{runner.daemon_log(n)[-6000:]}")
-        try:
-            return request(base, "/healthz", method="GET", timeout=0.5)[0] == 200
-        except OSError:
-            return False
-
-    try:
-        wait_until(healthy, timeout, "gsmcall's /healthz")
-    except AssertionError as exc:
-        raise AssertionError(f"{exc}\n{runner.daemon_log(n)[-6000:]}") from None
-    return proc, base
-
-
-def request(base: str, path: str, body: Any = None, *, method: str = "POST", token: str | None = None,
-            headers: Mapping[str, str] | None = None, timeout: float = 5.0) -> tuple[int, str]:
-    """One request to the intake: ``body`` a dict/list (sent as JSON), bytes or str as they are;
-    returns the status and the one-line answer."""
-    import http.client
-
-    if isinstance(body, (dict, list)):
-        data: bytes | None = json.dumps(body, ensure_ascii=False).encode()
-    elif isinstance(body, str):
-        data = body.encode()
-    else:
-        data = body
-    sent = {"Content-Type": "application/json", **(headers or {})}
-    if token is not None:
-        sent["Authorization"] = f"Bearer {token}"
-    host, port = base.removeprefix("http://").rsplit(":", 1)
-    conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
-    try:
-        conn.request(method, path, body=data, headers=sent)
-        answer = conn.getresponse()
-        return answer.status, answer.read().decode(errors="replace").strip()
-    finally:
-        conn.close()

@@ -20,15 +20,13 @@ import pytest
 
 from gsmcall.emulator import Callee, Emulator
 from tests.e2e.alertmanager import (
-    LI,
     Alertmanager,
     Received,
     WebhookRecorder,
-    request,
     require_binary,
-    start_intake,
 )
 from tests.support.daemon import Gsmcall, dials
+from tests.support.intake import LI, request, start_intake
 from tests.support.wire import assert_no_crash, event
 
 TOKEN = "am-s3cret"

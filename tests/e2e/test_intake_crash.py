@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from gsmcall.emulator import Callee
-from tests.e2e.alertmanager import LI, WebhookRecorder, request, start_intake
+from tests.e2e.alertmanager import WebhookRecorder
 from tests.support.daemon import dials
+from tests.support.intake import LI, request, start_intake
 from tests.support.wire import assert_no_crash, event
 
 TOKEN = "cr4sh-token"

@@ -20,18 +20,18 @@ from typing import Any
 import pytest
 
 from gsmcall.emulator import Callee, Emulator
-from tests.e2e.alertmanager import (
+from tests.e2e.alertmanager import WebhookRecorder
+from tests.support.command import gsmcall_command
+from tests.support.daemon import Gsmcall, dials
+from tests.support.intake import (
     LI,
     WANG,
     ZHANG,
-    WebhookRecorder,
     request,
     roster,
     start_intake,
     wait_until,
 )
-from tests.support.command import gsmcall_command
-from tests.support.daemon import Gsmcall, dials
 from tests.support.wire import assert_no_crash
 
 TOKEN = "r0utes-token"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import time
-from collections.abc import Callable
 
 import pytest
 
@@ -14,18 +13,12 @@ from gsmcall.emulator import Callee
 from tests.support.command import gsmcall_command
 from tests.support.daemon import dials, explain
 from tests.support.http_endpoint import EndpointServer
+from tests.support.intake import wait_until
 from tests.support.sms import messages_assembled
 
 ADMINS = ["13900000001", "13900000002"]
 A = "18712345678"
 DOWN_AFTER = 1.5
-
-
-def wait_until(what: Callable[[], bool], timeout: float, why: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not what():
-        assert time.monotonic() < deadline, why
-        time.sleep(0.05)
 
 
 def test_endpoint_down_one_alarm_per_admin_one_recovery_and_none_again_after_a_restart(
