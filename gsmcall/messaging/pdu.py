@@ -37,8 +37,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from gsmmodem import pdu as gsmpdu
-from gsmmodem.exceptions import EncodingError
+from gsmcall.messaging.gsmmodem_pdu import EncodingError
+from gsmcall.messaging.gsmmodem_pdu import pdu as gsmpdu
 
 log = logging.getLogger(__name__)
 
