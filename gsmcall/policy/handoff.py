@@ -13,20 +13,30 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from gsmcall.roster.model import RosterSettings
-from gsmcall.roster.oncall import handoffs, on_call
+from gsmcall.roster.oncall import handoff_at, on_call, shift_index
+from gsmcall.roster.wallclock import first_instant
 
 
 @dataclass(frozen=True)
 class Wanted:
     number: str  # where calls should go now
     person: str  # who that is, for the log and the notice
-    next_handoff: datetime | None  # when that may change next (aware, UTC)
+    next_handoff: datetime  # when that may change next (aware, UTC)
 
 
 def wanted(roster: RosterSettings, now: datetime) -> Wanted:
     person = on_call(roster, now).person
-    upcoming = handoffs(roster, now, 1) or handoffs(roster, now, 400)
-    return Wanted(roster.number_of(person), person, upcoming[0].at if upcoming else None)
+    return Wanted(roster.number_of(person), person, next_change(roster, now))
+
+
+def next_change(roster: RosterSettings, now: datetime) -> datetime:
+    """The first instant after ``now`` at which who is on call may change: the next shift's
+    start or an override's start or end (without listing a day of short shifts to find it)."""
+    tz = roster.timezone
+    candidates = [handoff_at(roster, max(shift_index(roster, now), -1) + 1)]
+    for override in roster.overrides:
+        candidates += [at for at in (first_instant(override.start, tz), first_instant(override.end, tz)) if at > now]
+    return min(candidates)
 
 
 def change_due(target: str, applied: str | None, retry_at: float | None, now: float) -> bool:
@@ -34,5 +44,5 @@ def change_due(target: str, applied: str | None, retry_at: float | None, now: fl
     return target != applied and (retry_at is None or now >= retry_at)
 
 
-def seconds_until(at: datetime | None, now: datetime) -> float | None:
-    return None if at is None else max(0.0, (at - now) / timedelta(seconds=1))
+def seconds_until(at: datetime, now: datetime) -> float:
+    return max(0.0, (at - now) / timedelta(seconds=1))

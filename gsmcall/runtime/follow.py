@@ -27,7 +27,6 @@ from gsmcall.modem.capabilities.forwarding import (
     ForwardingRefused,
     Verified,
 )
-from gsmcall.modem.errors import Stopped
 from gsmcall.policy.handoff import change_due, seconds_until, wanted
 from gsmcall.roster.model import RosterSettings
 from gsmcall.runtime.supervisor import ModemSupervisor
@@ -66,7 +65,10 @@ class FollowRoster:
         return self._next_wake
 
     def work(self) -> None:
-        """Change the forwarding if the person on call is not its target. ModemError propagates."""
+        """Change the forwarding if the person on call is not its target, when a handoff or a
+        retry is due (a turn before then costs nothing). ModemError propagates."""
+        if time.monotonic() < self._next_wake:
+            return
         now = self._clock()
         at = datetime.fromtimestamp(now, timezone.utc)
         want = wanted(self._roster, at)
@@ -74,8 +76,10 @@ class FollowRoster:
         applied = self._journal.mark(APPLIED_MARK)
         target = applied.get("target") if isinstance(applied, dict) else None
         if not change_due(want.number, target, self._retry_at, now):
-            retry = self._retry_at - now if self._retry_at is not None and want.number != target else None
-            self._wake_in(min(x for x in (until, retry, 3600.0) if x is not None))
+            wake = until
+            if self._retry_at is not None and want.number != target:
+                wake = min(wake, self._retry_at - now)
+            self._wake_in(wake)
             return
         info = self._supervisor.info
         if info is None:
@@ -100,20 +104,17 @@ class FollowRoster:
         self._observe(want.number, result.verified.value, now, "done")
         if self._settings.notify:
             self._enqueue(want.number, NOTICE, f"forwarding:notify:{want.number}:{now:.0f}")
-        self._wake_in(until if until is not None else 3600.0)
+        self._wake_in(until)
 
     def _place(self, dial: str, limit: float) -> CallEnd:
-        attempt = self._feature(dial, limit)
-        if self._supervisor.voice is None:
-            raise Stopped(f"the modem went away during the call to {dial}")
-        return call_end(attempt)
+        return call_end(self._feature(dial, limit))
 
-    def _failed(self, target: str, why: str, result: str, until: float | None) -> None:
+    def _failed(self, target: str, why: str, result: str, until: float) -> None:
         delay = self._backoff.next_delay()
         self._retry_at = self._clock() + delay
         log.error("forwarding to %s not done (%s); trying again in %.0f s", target, why, delay)
         self._observe(target, "no", self._clock(), result)
-        self._wake_in(delay if until is None else min(delay, until))
+        self._wake_in(min(delay, until))
 
     def _wake_in(self, seconds: float) -> None:
         self._next_wake = time.monotonic() + seconds

@@ -150,7 +150,8 @@ def build(settings: Settings, once: bool) -> Parts:
     client = AlertClient(settings.alerts, health=supervisor.health_headers)
     # The watchdog sends through the outbox, which tells it of refusals: built in that order.
     watchdog = Watchdog(settings.watchdog, journal, lambda *sms: outbox.enqueue(*sms), metrics.watchdog_event)
-    outbox = Outbox(journal, lambda pdu, length: send_pdu(channel, pdu, length), on_refused=watchdog.sms_refused, on_sent=watchdog.sms_sent)
+    outbox = Outbox(journal, lambda pdu, length: send_pdu(channel, pdu, length),
+                    on_refused=watchdog.sms_refused, on_sent=watchdog.sms_sent)
     try:
         intake = None if once else _serve_intake(settings, journal, events, metrics, supervisor)
     except OSError as exc:

@@ -38,6 +38,7 @@ _NOT_CONNECTED = frozenset({CallResult.FAILED, CallResult.UNREACHABLE})
 
 Enqueue = Callable[[str, str, str], bool]  # (number, text, key) -> newly queued
 Count = Callable[[str, str], None]  # (what, outcome)
+KEEPALIVE_MARK = "watchdog.keepalive"
 
 
 class Watchdog:
@@ -48,6 +49,10 @@ class Watchdog:
         self._enqueue = enqueue
         self._count = count
         self._clock = clock
+        # What is broken, as journaled: read once, then written through (the watchdog is the
+        # marks' only writer), so a poll or a turn costs no journal read.
+        self._broken: dict[str, Broken | None] = {}
+        self._last: dict[str, object] = {}  # the keep-alive's last time, likewise
 
     # --- the alert endpoint --------------------------------------------------------------------
 
@@ -78,13 +83,13 @@ class Watchdog:
 
     def sms_sent(self) -> None:
         """An SMS went out: a SIM marked refused for its SMS (``+CMS``) may send again."""
-        state = broken_state(self._journal, "sim")
+        state = self._state("sim")
         if state is not None and state.reason.startswith("+CMS"):
             self._succeeded("sim")
 
     def sim_refused(self) -> bool:
         """The network refused the SIM's last call with a barring error."""
-        return broken_state(self._journal, "sim") is not None
+        return self._state("sim") is not None
 
     # --- the keep-alive --------------------------------------------------------------------------
 
@@ -94,7 +99,9 @@ class Watchdog:
         every = self._settings.keepalive
         if every is None or not self._settings.admins:
             return
-        last = self._journal.mark(KEEPALIVE_MARK)
+        if "keepalive" not in self._last:
+            self._last["keepalive"] = self._journal.mark(KEEPALIVE_MARK)
+        last = self._last["keepalive"]
         now = self._clock()
         if isinstance(last, (int, float)) and now - last < every:
             return
@@ -102,25 +109,35 @@ class Watchdog:
             log.info("watchdog: keep-alive SMS queued for the first admin")
             self._count("keepalive", "queued")
         self._journal.set_mark(KEEPALIVE_MARK, now)
+        self._last["keepalive"] = now
 
     # --- shared ------------------------------------------------------------------------------------
 
+    def _state(self, part: str) -> Broken | None:
+        if part not in self._broken:
+            self._broken[part] = Broken.from_json(self._journal.mark(f"watchdog.{part}"))
+        return self._broken[part]
+
+    def _record(self, part: str, state: Broken | None) -> None:
+        self._journal.set_mark(f"watchdog.{part}", None if state is None else state.to_json())
+        self._broken[part] = state
+
     def _failed(self, part: str, reason: str, after: float) -> None:
-        before = broken_state(self._journal, part)
+        before = self._state(part)
         state, tell = failed(before, reason, self._clock(), after)
         if tell is Tell.ALARM:
             self._tell(part, tell, state)  # queued before "told" is recorded: a crash between queues it again, once
         if state != before:
-            self._journal.set_mark(f"watchdog.{part}", state.to_json())
+            self._record(part, state)
 
     def _succeeded(self, part: str) -> None:
-        before = broken_state(self._journal, part)
+        before = self._state(part)
         if before is None:
             return
         _, tell = succeeded(before)
         if tell is Tell.RECOVERED:
             self._tell(part, tell, before)
-        self._journal.set_mark(f"watchdog.{part}", None)
+        self._record(part, None)
 
     def _tell(self, part: str, tell: Tell, state: Broken) -> None:
         minutes = max(1, round((self._clock() - state.since) / 60))
@@ -135,10 +152,3 @@ class Watchdog:
                 told, state.reason)
         self._count(part, tell.value)
 
-
-KEEPALIVE_MARK = "watchdog.keepalive"
-
-
-def broken_state(journal: Journal, part: str) -> Broken | None:
-    """What the journal says is broken about ``part`` (endpoint, sim); for ``check`` too."""
-    return Broken.from_json(journal.mark(f"watchdog.{part}"))
