@@ -60,9 +60,9 @@ def _queued_page(db: sqlite3.Connection, source: str, group: str) -> str | None:
 
 
 def _new_page(db: sqlite3.Connection, n: Notification, now: float) -> str:
-    (last_id,) = db.execute("SELECT COALESCE(MAX(id), 0) FROM pages").fetchone()
+    # AUTOINCREMENT keeps the highest id ever used here, pruned pages included.
     seq = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'pages'").fetchone()
-    number = max(last_id, seq[0] if seq else 0) + 1
+    number = (seq[0] if seq else 0) + 1
     mid = f"{n.source}#{number}"
     while db.execute("SELECT 1 FROM alerts WHERE mid = ?", (mid,)).fetchone():  # an endpoint's mid, by chance
         number += 1
